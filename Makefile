@@ -1,0 +1,47 @@
+# Stagecraft: every command a learner, an instructor or CI needs.
+# Each target sets itself up, so `make serve` and `make test` work on a fresh clone.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The stamp is newer than pyproject.toml once .venv has everything it lists.
+STAMP  := $(VENV)/.installed-stamp
+STAGE  ?=
+HOST   ?= 127.0.0.1
+PORT   ?= 8080
+
+.DEFAULT_GOAL := help
+.PHONY: help setup serve seed reset routes test lint clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: $(STAMP) ## build .venv with the app and its dev tools (quick when nothing changed)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+serve: setup ## seed if empty, then serve the last stage (or STAGE=N) on 127.0.0.1:8080
+	$(BIN)/reference-app seed --if-empty
+	$(BIN)/reference-app serve --host $(HOST) --port $(PORT) $(if $(STAGE),--stage $(STAGE))
+
+seed: setup ## write the demo data into instance/stagecraft.db
+	$(BIN)/reference-app seed
+
+reset: setup ## empty the database
+	$(BIN)/reference-app reset
+
+routes: setup ## print the route table (STAGE=N for an earlier stage)
+	$(BIN)/reference-app routes $(if $(STAGE),--stage $(STAGE))
+
+lint: setup ## ruff and bandit
+	$(BIN)/ruff check .
+	$(BIN)/bandit --quiet -c pyproject.toml -r reference_app
+
+test: lint ## lint, then every test with coverage
+	$(BIN)/pytest --cov --cov-report=term
+
+clean: ## remove caches and build output (keeps .venv and instance/)
+	rm -rf .pytest_cache .ruff_cache .coverage htmlcov site build *.egg-info

@@ -1,0 +1,365 @@
+"""Lesson 4: auth.
+
+Authentication asks "who are you?"; authorization asks "may you?".
+
+- Passwords are stored as Argon2id hashes (argon2-cffi): slow on purpose, so a
+  stolen database is expensive to crack.
+- A login returns a JWT (PyJWT, HS256 only), sent back as
+  ``Authorization: Token <jwt>``. It carries the user id (``sub``) and an
+  expiry (``exp``); both are required, and no other algorithm is accepted.
+- Pages log in with the same token in a session cookie: HttpOnly (scripts
+  cannot read it) and SameSite=Lax (other sites cannot post with it).
+
+The visible step of this lesson: lesson 3's DemoAuthorPlugin is uninstalled,
+and the TokenAuthPlugin takes its name, "auth". The routes do not change: a
+route that said ``auth="required"`` now really requires a user.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+import sqlite3
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import bottle
+import jwt
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+from bottle import request, response
+
+from .api import field_errors, public_user, read_json
+from .routing import VIEWER_KEY, api_error, render_page, viewer_id
+from .settings import SettingsError
+
+audit = logging.getLogger("reference_app.audit")
+
+SESSION_COOKIE = "session"
+PASSWORD_MIN, PASSWORD_MAX = 8, 128
+USERNAME = re.compile(r"[\w.-]{1,40}")  # letters, digits, _ . - : safe in a URL path
+EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}")
+
+
+def install(app: bottle.Bottle, settings) -> None:
+    credentials = Credentials(settings)
+    app.config["auth.credentials"] = credentials
+    # --8<-- [start:swap]
+    app.uninstall("auth")  # goodbye, demo author
+    app.install(TokenAuthPlugin(credentials))
+    # --8<-- [end:swap]
+    app.route("/api/users", "POST", register)
+    app.route("/api/users/login", "POST", login)
+    app.route("/api/user", "GET", current_user, auth="required")
+    app.route("/api/user", "PUT", update_user, auth="required")
+    app.route("/login", "GET", login_page, auth="optional")
+    app.route("/login", "POST", login_submit, auth="optional")
+    app.route("/register", "GET", register_page, auth="optional")
+    app.route("/register", "POST", register_submit, auth="optional")
+    app.route("/logout", "POST", logout)
+
+
+# --8<-- [start:credentials]
+def password_hasher(settings) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=settings.argon2_time_cost,
+        memory_cost=settings.argon2_memory_kib,
+        parallelism=settings.argon2_parallelism,
+        type=Type.ID,
+    )
+
+
+class Credentials:
+    """Password hashing and tokens, configured once per app from settings."""
+
+    def __init__(self, settings):
+        self.hasher = password_hasher(settings)
+        self.ttl = settings.token_ttl_seconds
+        self._secret = load_secret(settings)
+        self._dummy_hash = None
+
+    def __repr__(self):  # never let the secret reach a log line or a traceback
+        return "<Credentials>"
+
+    def hash_password(self, password: str) -> str:
+        return self.hasher.hash(password)
+
+    def check_password(self, user: dict | None, password: str) -> bool:
+        """Does ``password`` match ``user``'s hash? Takes as long when there is no user,
+        so response times do not reveal which emails have accounts."""
+        if self._dummy_hash is None:
+            self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
+        stored = user["password_hash"] if user and user["password_hash"] else None
+        try:
+            return self.hasher.verify(stored or self._dummy_hash, password) and stored is not None
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def token_for(self, user_id: int) -> str:
+        now = int(time.time())
+        claims = {"sub": str(user_id), "iat": now, "exp": now + self.ttl}
+        return jwt.encode(claims, self._secret, algorithm="HS256")
+
+    def user_id_from(self, token: str) -> int | None:
+        """The user id in a valid token; None for a forged, expired or malformed one."""
+        try:
+            claims = jwt.decode(token, self._secret, algorithms=["HS256"],
+                                options={"require": ["exp", "sub"]})
+            return int(claims["sub"])
+        except (jwt.InvalidTokenError, ValueError):
+            return None
+# --8<-- [end:credentials]
+
+
+def load_secret(settings) -> str:
+    """The signing key: from settings (the environment), or generated once into
+    the instance folder, readable by this user only. Never from the repo."""
+    if settings.jwt_secret:
+        if len(settings.jwt_secret.encode()) < 32:
+            raise SettingsError("STAGECRAFT_JWT_SECRET must be at least 32 bytes")
+        return settings.jwt_secret
+    path = Path(settings.instance_path) / "jwt_secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write a private temporary file, then link it into place: another
+        # process starting at the same moment either wins or reads ours, whole.
+        temporary = path.with_name(f".jwt_secret.{os.getpid()}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()
+
+
+# --8<-- [start:plugin]
+class TokenAuthPlugin:
+    """Finds the user behind a request, for routes that declare ``auth=...``.
+
+    API routes read ``Authorization: Token <jwt>``; pages read the session
+    cookie. ``auth="required"`` turns away anonymous requests (401 for the
+    API, a redirect to the login page for pages); ``"optional"`` lets them in.
+    """
+
+    name = "auth"
+    api = 2
+
+    def __init__(self, credentials: Credentials):
+        self.credentials = credentials
+
+    def apply(self, callback, route):
+        need = route.config.get("auth")
+        if need is None:
+            return callback
+        api = route.rule.startswith("/api/")
+
+        def authenticated(*args, **kwargs):
+            store = kwargs["store"]  # opened by the store plugin, which runs first
+            user = self.from_header(store) if api else self.from_cookie(store)
+            if user is None and need == "required":
+                if api:
+                    raise api_error(401, "token", "is missing")
+                bottle.redirect("/login?next=" + quote(request.path), 303)
+            request.environ[VIEWER_KEY] = public_user(user) if user else None
+            return callback(*args, **kwargs)
+
+        return authenticated
+
+    def from_header(self, store):
+        header = request.get_header("Authorization")
+        if not header:
+            return None
+        scheme, _, token = header.partition(" ")
+        user_id = self.credentials.user_id_from(token) if scheme == "Token" else None
+        user = store.user_by_id(user_id) if user_id is not None else None
+        if user is None:  # a token was sent, and it is no good: say so, never ignore it
+            audit.warning("token rejected path=%s", request.path)
+            raise api_error(401, "token", "is invalid")
+        return user
+
+    def from_cookie(self, store):
+        token = request.get_cookie(SESSION_COOKIE)
+        user_id = self.credentials.user_id_from(token) if token else None
+        return store.user_by_id(user_id) if user_id is not None else None
+# --8<-- [end:plugin]
+
+
+def credentials() -> Credentials:
+    return request.app.config["auth.credentials"]
+
+
+def user_json(user: dict) -> dict:
+    return {"user": {"email": user["email"], "token": credentials().token_for(user["id"]),
+                     "username": user["username"], "bio": user["bio"], "image": user["image"]}}
+
+
+# --8<-- [start:validation]
+def clean_account(data: dict, *, creating: bool) -> tuple[dict, dict]:
+    """(changes, errors) for a registration (every field) or a profile edit (some)."""
+    changes, errors = {}, {}
+    for field, pattern in (("username", USERNAME), ("email", EMAIL)):
+        if field not in data and not creating:
+            continue
+        value = data.get(field)
+        if not isinstance(value, str) or not value.strip():
+            errors[field] = ["can't be blank"]
+        elif not pattern.fullmatch(value):
+            errors[field] = ["is invalid"]
+        else:
+            changes[field] = value
+    if "password" in data or creating:
+        password = data.get("password")
+        if not isinstance(password, str) or not password:
+            errors["password"] = ["can't be blank"]
+        elif len(password) < PASSWORD_MIN:
+            errors["password"] = [f"is too short (minimum is {PASSWORD_MIN} characters)"]
+        elif len(password) > PASSWORD_MAX:  # refused, never silently cut short
+            errors["password"] = [f"is too long (maximum is {PASSWORD_MAX} characters)"]
+        else:
+            changes["password"] = password
+    for field in ("bio", "image"):
+        if field in data and data[field] is not None and not isinstance(data[field], str):
+            errors[field] = ["must be a string"]
+        elif field in data:
+            changes[field] = data[field] or None  # "" means "clear it"
+    if changes.get("image") and not changes["image"].startswith(("https://", "http://")):
+        errors["image"] = ["must be an http(s) URL"]
+    return changes, errors
+# --8<-- [end:validation]
+
+
+def conflict(fields: list[str]) -> bottle.HTTPResponse:
+    """409: that username or email belongs to someone else."""
+    return field_errors({field: ["has already been taken"] for field in fields}, status=409)
+
+
+# --8<-- [start:register]
+def register(store):
+    changes, errors = clean_account(read_json("user"), creating=True)
+    if errors:
+        raise field_errors(errors)
+    user = create_account(store, changes)
+    response.status = 201
+    return user_json(user)
+
+
+def create_account(store, changes):
+    taken = store.taken(changes["username"], changes["email"])
+    if taken:
+        raise conflict(taken)
+    password_hash = credentials().hash_password(changes["password"])
+    try:
+        user = store.create_user(changes["username"], changes["email"], password_hash)
+    except sqlite3.IntegrityError:  # someone took the name between our check and insert
+        raise conflict(store.taken(changes["username"], changes["email"])) from None
+    audit.info("registered user=%s", user["id"])
+    return user
+# --8<-- [end:register]
+
+
+# --8<-- [start:login]
+def login(store):
+    data = read_json("user")
+    errors = {field: ["can't be blank"] for field in ("email", "password")
+              if not isinstance(data.get(field), str) or not data[field]}
+    if errors:
+        raise field_errors(errors)
+    user = authenticate(store, data["email"], data["password"])
+    if user is None:
+        raise api_error(401, "credentials", "invalid")
+    return user_json(user)
+
+
+def authenticate(store, email, password):
+    """The user if the password is right, else None. Logs the outcome, never the password."""
+    user = store.user_by_email(email)
+    if not credentials().check_password(user, password):
+        audit.warning("login failed")
+        return None
+    if credentials().hasher.check_needs_rehash(user["password_hash"]):
+        # Parameters were raised since this hash was made: upgrade it now, while we
+        # briefly know the password.
+        store.update_user(user["id"], {"password_hash": credentials().hash_password(password)})
+    audit.info("login ok user=%s", user["id"])
+    return user
+# --8<-- [end:login]
+
+
+def current_user(store):
+    return user_json(store.user_by_id(viewer_id()))
+
+
+def update_user(store):
+    changes, errors = clean_account(read_json("user"), creating=False)
+    if errors:
+        raise field_errors(errors)
+    taken = store.taken(changes.get("username"), changes.get("email"), except_id=viewer_id())
+    if taken:
+        raise conflict(taken)
+    if "password" in changes:
+        changes["password_hash"] = credentials().hash_password(changes.pop("password"))
+    return user_json(store.update_user(viewer_id(), changes))
+
+
+# ---- Pages: the same accounts, through a session cookie ---------------------
+def start_session(user) -> None:
+    options = dict(request.app.config.get("session.cookie", {}))
+    response.set_cookie(SESSION_COOKIE, credentials().token_for(user["id"]),
+                        max_age=credentials().ttl, path="/", httponly=True, samesite="lax",
+                        **options)
+
+
+def local_path(target: str | None) -> str:
+    """Only redirect to a path on this site: never to another host (an open redirect)."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/"
+
+
+def login_page():
+    return render_page("login", form={}, errors={}, next=request.query.getunicode("next"),
+                       title="Sign in")
+
+
+def login_submit(store):
+    email = request.forms.getunicode("email", "")
+    user = authenticate(store, email, request.forms.getunicode("password", ""))
+    if user is None:
+        response.status = 401
+        return render_page("login", form={"email": email}, next=request.forms.get("next"),
+                           errors={"credentials": ["invalid"]}, title="Sign in")
+    start_session(user)
+    bottle.redirect(local_path(request.forms.getunicode("next")), 303)
+
+
+def register_page():
+    return render_page("register", form={}, errors={}, title="Sign up")
+
+
+def register_submit(store):
+    form = {name: request.forms.getunicode(name, "") for name in ("username", "email", "password")}
+    changes, errors = clean_account(form, creating=True)
+    if not errors:
+        try:
+            user = create_account(store, changes)
+        except bottle.HTTPResponse:  # 409: show it on the form instead
+            errors = {field: ["has already been taken"]
+                      for field in store.taken(changes["username"], changes["email"])}
+    if errors:
+        response.status = 422
+        form.pop("password")  # never echo a password back into a page
+        return render_page("register", form=form, errors=errors, title="Sign up")
+    start_session(user)
+    bottle.redirect("/", 303)
+
+
+def logout():
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    bottle.redirect("/", 303)

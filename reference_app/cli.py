@@ -1,0 +1,134 @@
+"""The command line: ``python -m reference_app`` or ``reference-app``.
+
+Every mistake a user can make here (a bad stage, a path that cannot be
+opened, a port in use) ends in one clear line and a non-zero exit status,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import secrets
+import sqlite3
+import sys
+
+import bottle
+
+from . import LAST_STAGE, STAGES, create_app
+from .database import connect, create_schema
+from .seed import reset, seed
+from .settings import Settings, SettingsError
+
+PROG = "reference-app"
+
+
+def parser() -> argparse.ArgumentParser:
+    stages = [str(n) for n in STAGES]
+    top = argparse.ArgumentParser(prog=PROG, description="Run and manage the Stagecraft "
+                                  "reference app at any stage of the course.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the app (development server)")
+    serve.add_argument("--stage", type=int, choices=STAGES, default=LAST_STAGE, metavar="N",
+                       help=f"the lesson to stop at: {', '.join(stages)} (default: {LAST_STAGE})")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    serve.add_argument("--db", help="SQLite file (default: instance/stagecraft.db)")
+
+    seeder = commands.add_parser("seed", help="write deterministic demo data")
+    seeder.add_argument("--db", help="SQLite file (default: instance/stagecraft.db)")
+    seeder.add_argument("--users", type=int, default=10, help="total users (default: 10)")
+    seeder.add_argument("--articles", type=int, default=50,
+                        help="total articles (default: 50)")
+    seeder.add_argument("--if-empty", action="store_true",
+                        help="do nothing if the database already has articles")
+
+    resetter = commands.add_parser("reset", help="delete all data and start empty")
+    resetter.add_argument("--db", help="SQLite file (default: instance/stagecraft.db)")
+
+    routes = commands.add_parser("routes", help="print the route table of a stage")
+    routes.add_argument("--stage", type=int, choices=STAGES, default=LAST_STAGE, metavar="N",
+                        help=f"the lesson to stop at: {', '.join(stages)} "
+                             f"(default: {LAST_STAGE})")
+    return top
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        overrides = {"database": args.db} if getattr(args, "db", None) else {}
+        settings = Settings.from_env(**overrides)
+        return COMMANDS[args.command](args, settings)
+    except SettingsError as error:
+        return fail(f"bad setting: {error}")
+    except sqlite3.Error as error:
+        return fail(f"cannot use the database {settings.database}: {error}")
+    except OSError as error:
+        return fail(str(error))
+    except KeyboardInterrupt:
+        return 130
+
+
+def fail(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return 1
+
+
+def serve(args, settings) -> int:
+    app = create_app(args.stage, settings)
+    print(f"Stage {args.stage} ({STAGES[args.stage]}) on http://{args.host}:{args.port}/",
+          file=sys.stderr)
+    bottle.run(app, host=args.host, port=args.port, quiet=True)
+    return 0
+
+
+def seed_command(args, settings) -> int:
+    if args.users < 1 or args.articles < 0:
+        return fail("--users must be at least 1 and --articles at least 0")
+    if args.if_empty and has_articles(settings.database):
+        print(f"{settings.database} already has articles; not seeding.", file=sys.stderr)
+        return 0
+    counts = seed(settings.database, settings, users=args.users, articles=args.articles,
+                  progress=progress_bar if args.articles >= 5000 else None)
+    summary = ", ".join(f"{count} {table}" for table, count in counts.items())
+    print(f"Seeded {settings.database}: {summary}.", file=sys.stderr)
+    return 0
+
+
+def has_articles(path: str) -> bool:
+    create_schema(path)
+    db = connect(path)
+    try:
+        return db["articles"].count > 0
+    finally:
+        db.close()
+
+
+def progress_bar(done: int, total: int) -> None:
+    width = 40
+    filled = width * done // max(total, 1)
+    end = "\n" if done >= total else ""
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} articles", end=end,
+          file=sys.stderr, flush=True)
+
+
+def reset_command(args, settings) -> int:
+    reset(settings.database)
+    print(f"Reset {settings.database}: empty schema, no rows.", file=sys.stderr)
+    return 0
+
+
+def routes_command(args, settings) -> int:
+    # Building an app at stage 2 or later creates the schema, so use a
+    # throwaway in-memory database: listing routes must not touch real data.
+    # A throwaway key too, so that no secret file is written either.
+    scratch = dataclasses.replace(settings, database=":memory:", jwt_secret=secrets.token_hex(32))
+    for route in create_app(args.stage, scratch).routes:
+        print(f"{route.method} {route.rule}")
+    return 0
+
+
+COMMANDS = {"serve": serve, "seed": seed_command, "reset": reset_command,
+            "routes": routes_command}

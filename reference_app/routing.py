@@ -1,0 +1,337 @@
+"""Lesson 1: routing.
+
+A request arrives as a method and a path; routing picks the function that
+answers it. This module sets up what every later stage keeps:
+
+- the read-only API routes and the pages, registered on an explicit Bottle app;
+- the API's error format, ``{"errors": {"<field>": ["<message>"]}}``, and error
+  handlers that answer JSON under ``/api`` and HTML elsewhere;
+- a *store* handed to each route by a plugin. Here it is a small in-memory
+  demo world; lesson 2 swaps in SQLite without touching a single route.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import bottle
+from bottle import HTTPResponse, request, response
+
+log = logging.getLogger("reference_app")
+
+PACKAGE_DIR = Path(__file__).parent
+VIEWS_DIR = str(PACKAGE_DIR / "views")
+STATIC_DIR = str(PACKAGE_DIR / "static")
+DEMO_DATA = PACKAGE_DIR / "demo_data.json"
+
+# Who is making this request. Nobody logs in before lesson 4, so until then it
+# stays None; lesson 3 and lesson 4 install the plugin that fills it in.
+VIEWER_KEY = "stagecraft.viewer"
+# Variables every page template gets. Lesson 5 adds the CSRF token here.
+PAGE_EXTRAS_KEY = "stagecraft.page_extras"
+
+
+def install(app: bottle.Bottle) -> None:
+    """Add lesson 1's routes, error handlers and store to ``app``."""
+    app.install(StorePlugin(MemoryStore(load_demo_data())))
+
+    # --8<-- [start:routes]
+    # auth="optional" is route config: inert until lesson 4's auth plugin reads it.
+    app.route("/api/articles", "GET", list_articles, auth="optional")
+    app.route("/api/articles/<slug>", "GET", get_article, auth="optional")
+    app.route("/api/articles/<slug>/comments", "GET", list_comments, auth="optional")
+    app.route("/api/profiles/<username>", "GET", get_profile, auth="optional")
+    app.route("/api/tags", "GET", list_tags)
+
+    app.route("/", "GET", home_page, auth="optional")
+    app.route("/article/<slug>", "GET", article_page, auth="optional")
+    app.route("/profile/<username>", "GET", profile_page, auth="optional")
+    app.route("/static/<filename:path>", "GET", static_file)
+    # --8<-- [end:routes]
+
+    for status in ERROR_FIELDS:
+        app.error(status)(error_handler)
+
+
+# --8<-- [start:api_error]
+def api_error(status: int, field: str, message: str) -> HTTPResponse:
+    """An API error in the RealWorld format. ``raise`` it from a route.
+
+    Raising an HTTPResponse stops the route at once, and Bottle sends it as is.
+    """
+    body = json.dumps({"errors": {field: [message]}})
+    return HTTPResponse(body, status, headers={"Content-Type": "application/json"})
+# --8<-- [end:api_error]
+
+
+def viewer() -> dict | None:
+    """The logged-in user as ``{"id", "username", ...}``, or None."""
+    return request.environ.get(VIEWER_KEY)
+
+
+def viewer_id() -> int | None:
+    user = viewer()
+    return user["id"] if user else None
+
+
+# --8<-- [start:read_routes]
+def list_articles(store):
+    limit, offset = pagination()
+    articles, count = store.list_articles(
+        tag=query_text("tag"),
+        author=query_text("author"),
+        favorited=query_text("favorited"),
+        limit=limit,
+        offset=offset,
+        viewer_id=viewer_id(),
+    )
+    return {"articles": articles, "articlesCount": count}
+
+
+def get_article(slug, store):
+    article = store.get_article(slug, viewer_id=viewer_id())
+    if article is None:
+        raise api_error(404, "article", "not found")
+    return {"article": article}
+# --8<-- [end:read_routes]
+
+
+def list_comments(slug, store):
+    comments = store.list_comments(slug, viewer_id=viewer_id())
+    if comments is None:
+        raise api_error(404, "article", "not found")
+    return {"comments": comments}
+
+
+def get_profile(username, store):
+    profile = store.get_profile(username, viewer_id=viewer_id())
+    if profile is None:
+        raise api_error(404, "profile", "not found")
+    return {"profile": profile}
+
+
+def list_tags(store):
+    return {"tags": store.list_tags()}
+
+
+# --8<-- [start:query_params]
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # nine digits: far past any real page, never an overflow
+
+
+def query_text(name: str) -> str | None:
+    """A query-string value decoded as UTF-8, or None when absent or empty."""
+    return request.query.getunicode(name) or None
+
+
+def query_number(name: str, default: int, maximum: int) -> int:
+    text = request.query.getunicode(name)
+    if text is None or text == "":
+        return default
+    if not WHOLE_NUMBER.fullmatch(text):
+        raise api_error(422, name, "must be a whole number")
+    if int(text) > maximum:
+        raise api_error(422, name, f"must be at most {maximum}")
+    return int(text)
+
+
+def pagination() -> tuple[int, int]:
+    """``limit`` (default 20, at most 100) and ``offset`` from the query string."""
+    return query_number("limit", 20, 100), query_number("offset", 0, 10**9)
+# --8<-- [end:query_params]
+
+
+# --8<-- [start:plugin]
+class StorePlugin:
+    """Hands the data store to every route that has a ``store`` parameter.
+
+    This is Bottle's plugin seam: ``apply`` wraps each route's callback once,
+    when the route is first used. Lesson 2 uninstalls this plugin by its name
+    and installs one that opens a database connection per request instead.
+    """
+
+    name = "store"
+    api = 2
+
+    def __init__(self, store):
+        self.store = store
+
+    def apply(self, callback, route):
+        if "store" not in route.get_callback_args():
+            return callback  # this route does not use the store: leave it alone
+
+        def with_store(*args, **kwargs):
+            kwargs["store"] = self.store
+            return callback(*args, **kwargs)
+
+        return with_store
+# --8<-- [end:plugin]
+
+
+# The API's JSON shapes. Every store builds its answers with these, so the
+# in-memory store and the SQLite store cannot disagree about the format.
+def profile_json(user: dict, following: bool) -> dict:
+    return {
+        "username": user["username"],
+        "bio": user["bio"],
+        "image": user["image"],
+        "following": following,
+    }
+
+
+def article_json(row: dict, tags, author, favorited, favorites_count, *, with_body=True):
+    """One article. Lists leave out ``body``: the RealWorld spec says so."""
+    article = {
+        "slug": row["slug"],
+        "title": row["title"],
+        "description": row["description"],
+        "tagList": list(tags),
+        "createdAt": row["created_at"],
+        "updatedAt": row["updated_at"],
+        "favorited": bool(favorited),
+        "favoritesCount": favorites_count,
+        "author": author,
+    }
+    if with_body:
+        article["body"] = row["body"]
+    return article
+
+
+def load_demo_data(path: Path = DEMO_DATA) -> dict:
+    with open(path, encoding="utf-8") as file:
+        return json.load(file)
+
+
+# --8<-- [start:memory_store]
+class MemoryStore:
+    """Lesson 1's data: the demo world, in memory, read-only.
+
+    It answers the same questions, with the same shapes, as lesson 2's SQLite
+    store. That shared interface is what lets lesson 2 swap one for the other.
+    Nobody is logged in yet, so ``viewer_id`` is accepted but always None.
+    """
+
+    def __init__(self, data: dict):
+        self.users = {user["username"]: user for user in data["users"]}
+        newest_first = sorted(data["articles"], key=lambda a: a["created_at"], reverse=True)
+        self.articles = [dict(a, updated_at=a["created_at"]) for a in newest_first]
+        self.comments = data["comments"]
+        self.favorites = [(f["user"], f["article"]) for f in data["favorites"]]
+
+    def list_articles(self, *, tag=None, author=None, favorited=None, limit=20, offset=0,
+                      viewer_id=None):
+        matches = [
+            a for a in self.articles
+            if (tag is None or tag in a["tags"])
+            and (author is None or a["author"] == author)
+            and (favorited is None or (favorited, a["slug"]) in self.favorites)
+        ]
+        page = matches[offset:offset + limit]
+        return [self._article(a, with_body=False) for a in page], len(matches)
+
+    def get_article(self, slug, *, viewer_id=None):
+        for article in self.articles:
+            if article["slug"] == slug:
+                return self._article(article)
+        return None
+
+    def list_comments(self, slug, *, viewer_id=None):
+        if self.get_article(slug) is None:
+            return None
+        mine = [c for c in self.comments if c["article"] == slug]
+        return [
+            {"id": number, "body": c["body"], "createdAt": c["created_at"],
+             "updatedAt": c["created_at"], "author": self.get_profile(c["author"])}
+            for number, c in enumerate(mine, start=1)
+        ][::-1]  # newest first, like every list in this API
+
+    def get_profile(self, username, *, viewer_id=None):
+        user = self.users.get(username)
+        return profile_json(user, following=False) if user else None
+
+    def list_tags(self):
+        return sorted({tag for article in self.articles for tag in article["tags"]})
+
+    def _article(self, article, with_body=True):
+        count = sum(1 for _, slug in self.favorites if slug == article["slug"])
+        author = self.get_profile(article["author"])
+        return article_json(article, article["tags"], author, False, count, with_body=with_body)
+# --8<-- [end:memory_store]
+
+
+# --8<-- [start:pages]
+def render_page(name: str, **context) -> str:
+    """Render ``views/<name>.tpl``. SimpleTemplate escapes ``{{value}}`` by default."""
+    context.setdefault("viewer", viewer())
+    context.update(stage=request.app.config["stagecraft.stage"], has_route=has_route,
+                   quote=quote, **request.environ.get(PAGE_EXTRAS_KEY, {}))
+    return bottle.template(name, template_lookup=[VIEWS_DIR], **context)
+
+
+def has_route(rule: str, method: str = "POST") -> bool:
+    """Does the app, at this stage, have this route? Pages show only links that work."""
+    return any(r.rule == rule and r.method == method for r in request.app.routes)
+
+
+PAGE_SIZE = 10
+
+
+def home_page(store):
+    tag = query_text("tag")
+    page = query_number("page", 1, 10**6) or 1
+    articles, count = store.list_articles(
+        tag=tag, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, viewer_id=viewer_id()
+    )
+    pages = max(1, -(-count // PAGE_SIZE))  # ceiling division
+    return render_page("home", articles=articles, tags=store.list_tags(), tag=tag,
+                       page=page, pages=pages, title="Home")
+# --8<-- [end:pages]
+
+
+def article_page(slug, store):
+    article = store.get_article(slug, viewer_id=viewer_id())
+    if article is None:
+        raise bottle.HTTPError(404, "No such article.")
+    comments = store.list_comments(slug, viewer_id=viewer_id())
+    return render_page("article", article=article, comments=comments, title=article["title"])
+
+
+def profile_page(username, store):
+    profile = store.get_profile(username, viewer_id=viewer_id())
+    if profile is None:
+        raise bottle.HTTPError(404, "No such user.")
+    articles, _ = store.list_articles(author=username, limit=50, viewer_id=viewer_id())
+    return render_page("profile", profile=profile, articles=articles, title=username)
+
+
+def static_file(filename):
+    return bottle.static_file(filename, root=STATIC_DIR)
+
+
+# --8<-- [start:errors]
+# status: (field, message) for the JSON error body under /api.
+ERROR_FIELDS = {
+    400: ("request", "is malformed"),
+    404: ("path", "not found"),
+    405: ("method", "not allowed"),
+    413: ("body", "is too large"),
+    500: ("server", "internal error"),
+}
+
+
+def error_handler(error: bottle.HTTPError) -> str:
+    """Bottle calls this for errors that no route answered itself."""
+    if error.status_code == 500:
+        # Log the traceback for us; never send it to the client.
+        log.error("500 on %s %s\n%s", request.method, request.path, error.traceback)
+    if request.path.startswith("/api/"):
+        field, message = ERROR_FIELDS[error.status_code]
+        response.content_type = "application/json"
+        return json.dumps({"errors": {field: [message]}})
+    message = error.body if error.status_code != 500 else "Something went wrong on our side."
+    return render_page("error", status=error.status_code, message=message,
+                       title=error.status_line)
+# --8<-- [end:errors]

@@ -1,0 +1,100 @@
+"""Settings: every knob the app has, in one frozen dataclass.
+
+A setting is a field with a default, a one-line description and the
+environment variable that can set it (12-factor style). Tests build
+``Settings(...)`` directly; ``Settings.from_env()`` reads the environment and
+reports every bad value at once, one clear line each.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+
+
+def setting(default, doc, *, secret=False):
+    """A dataclass field that documents itself. ``secret`` keeps it out of repr()."""
+    return field(default=default, repr=not secret, metadata={"doc": doc, "secret": secret})
+
+
+class SettingsError(ValueError):
+    """One or more settings are invalid; the message has one line per problem."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Lesson 2: where the data lives.
+    database: str = setting("instance/stagecraft.db", "Path of the SQLite database file.")
+    busy_timeout_ms: int = setting(
+        5000, "How long a write waits for another writer's lock before failing (ms)."
+    )
+    instance_path: str = setting(
+        "instance", "Folder for files that must never be in git: the database, secrets."
+    )
+
+    # Lesson 4: identity.
+    jwt_secret: str | None = setting(
+        None,
+        "HS256 key for tokens and session cookies, at least 32 bytes. If unset, one is "
+        "generated once into the instance folder with 0600 permissions.",
+        secret=True,
+    )
+    token_ttl_seconds: int = setting(86400, "How long a login token stays valid (seconds).")
+    argon2_time_cost: int = setting(2, "Argon2id passes over memory (OWASP minimum: 2).")
+    argon2_memory_kib: int = setting(19456, "Argon2id memory per hash in KiB (OWASP: 19 MiB).")
+    argon2_parallelism: int = setting(1, "Argon2id lanes (OWASP: 1).")
+
+    # Lesson 5 and later: running for real.
+    production: bool = setting(
+        False, "Production mode: refuse weak secrets, never show debug output."
+    )
+
+    @classmethod
+    def from_env(cls, environ=None, **overrides) -> Settings:
+        """Build settings from ``STAGECRAFT_<NAME>`` variables, then apply overrides.
+
+        Raises SettingsError listing every bad value, so a deploy fails once,
+        not once per typo.
+        """
+        environ = os.environ if environ is None else environ
+        values, problems = {}, []
+        for f in dataclasses.fields(cls):
+            name = env_name(f.name)
+            if name not in environ:
+                continue
+            try:
+                values[f.name] = parse_value(f, environ[name])
+            except ValueError as error:
+                problems.append(f"{name}: {error}")
+        if problems:
+            raise SettingsError("; ".join(problems))
+        values.update(overrides)
+        return cls(**values)
+
+
+def env_name(field_name: str) -> str:
+    return "STAGECRAFT_" + field_name.upper()
+
+
+def parse_value(f: dataclasses.Field, text: str):
+    """Turn an environment string into the field's type, or raise ValueError."""
+    kind = type(f.default) if f.default is not None else str
+    if kind is bool:
+        lowered = text.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off", ""):
+            return False
+        raise ValueError(f"expected true or false, got {text!r}")
+    if kind is int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise ValueError(f"expected a whole number, got {text!r}") from None
+        if number < 0:
+            raise ValueError(f"must not be negative, got {number}")
+        return number
+    if kind is tuple:
+        return tuple(part.strip() for part in text.split(",") if part.strip())
+    return text

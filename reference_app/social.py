@@ -1,0 +1,108 @@
+"""Lesson 4, part two: what a login unlocks.
+
+Following authors, favouriting articles and the personal feed only make sense
+once the app knows who is asking, so they arrive with auth. Each of these
+routes says ``auth="required"``, and lesson 4's TokenAuthPlugin enforces it.
+"""
+
+from __future__ import annotations
+
+import bottle
+from bottle import request
+
+from .api import refuse
+from .auth import local_path
+from .routing import pagination, render_page, viewer_id
+
+
+def install(app: bottle.Bottle) -> None:
+    # --8<-- [start:routes]
+    app.route("/api/profiles/<username>/follow", "POST", follow, auth="required")
+    app.route("/api/profiles/<username>/follow", "DELETE", unfollow, auth="required")
+    app.route("/api/articles/<slug>/favorite", "POST", favorite, auth="required")
+    app.route("/api/articles/<slug>/favorite", "DELETE", unfavorite, auth="required")
+    # A static path: Bottle tries it before the dynamic /api/articles/<slug>.
+    app.route("/api/articles/feed", "GET", feed, auth="required")
+    # --8<-- [end:routes]
+    app.route("/profile/<username>/follow", "POST", follow_form, auth="required")
+    app.route("/article/<slug>/favorite", "POST", favorite_form, auth="required")
+    app.route("/feed", "GET", feed_page, auth="required")
+
+
+def followable(store, username) -> dict:
+    user = store.user_by_username(username)
+    if user is None:
+        raise refuse(404, "profile", "not found")
+    if user["id"] == viewer_id():
+        raise refuse(422, "profile", "cannot be followed by itself")
+    return user
+
+
+# --8<-- [start:follow]
+def follow(username, store):
+    store.follow(viewer_id(), followable(store, username)["id"])
+    return {"profile": store.get_profile(username, viewer_id=viewer_id())}
+
+
+def unfollow(username, store):
+    store.unfollow(viewer_id(), followable(store, username)["id"])
+    return {"profile": store.get_profile(username, viewer_id=viewer_id())}
+# --8<-- [end:follow]
+
+
+def existing_article(store, slug) -> dict:
+    row = store.article_row(slug)
+    if row is None:
+        raise refuse(404, "article", "not found")
+    return row
+
+
+def favorite(slug, store):
+    store.favorite(viewer_id(), existing_article(store, slug)["id"])
+    return {"article": store.get_article(slug, viewer_id=viewer_id())}
+
+
+def unfavorite(slug, store):
+    store.unfavorite(viewer_id(), existing_article(store, slug)["id"])
+    return {"article": store.get_article(slug, viewer_id=viewer_id())}
+
+
+# --8<-- [start:feed]
+def feed(store):
+    limit, offset = pagination()
+    articles, count = store.list_articles(
+        followed_by=viewer_id(), limit=limit, offset=offset, viewer_id=viewer_id()
+    )
+    return {"articles": articles, "articlesCount": count}
+# --8<-- [end:feed]
+
+
+# ---- Pages: one button each, which toggles --------------------------------
+def follow_form(username, store):
+    user = followable(store, username)
+    if store.get_profile(username, viewer_id=viewer_id())["following"]:
+        store.unfollow(viewer_id(), user["id"])
+    else:
+        store.follow(viewer_id(), user["id"])
+    bottle.redirect(safe_back(f"/profile/{username}"), 303)
+
+
+def favorite_form(slug, store):
+    row = existing_article(store, slug)
+    if store.get_article(slug, viewer_id=viewer_id())["favorited"]:
+        store.unfavorite(viewer_id(), row["id"])
+    else:
+        store.favorite(viewer_id(), row["id"])
+    bottle.redirect(safe_back(f"/article/{slug}"), 303)
+
+
+def safe_back(default: str) -> str:
+    """Back to the page the button was on, if the form named one on this site."""
+    return local_path(request.forms.getunicode("back")) if request.forms.get("back") else default
+
+
+def feed_page(store):
+    articles, _ = store.list_articles(followed_by=viewer_id(), limit=50,
+                                          viewer_id=viewer_id())
+    return render_page("home", articles=articles, tags=store.list_tags(), tag=None, page=1,
+                       pages=1, title="Your feed", feed=True)
