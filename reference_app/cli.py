@@ -12,8 +12,8 @@ import dataclasses
 import secrets
 import sqlite3
 import sys
-
-import bottle
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIServer, make_server
 
 from . import LAST_STAGE, STAGES, create_app
 from .database import connect, create_schema
@@ -25,8 +25,8 @@ PROG = "reference-app"
 
 def parser() -> argparse.ArgumentParser:
     stages = [str(n) for n in STAGES]
-    top = argparse.ArgumentParser(prog=PROG, description="Run and manage the Stagecraft "
-                                  "reference app at any stage of the course.")
+    top = argparse.ArgumentParser(
+        prog=PROG, description="Run and manage the Stagecraft reference app at any stage.")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve the app (development server)")
@@ -39,9 +39,10 @@ def parser() -> argparse.ArgumentParser:
 
     seeder = commands.add_parser("seed", help="write deterministic demo data")
     seeder.add_argument("--db", help="SQLite file (default: instance/stagecraft.db)")
-    seeder.add_argument("--users", type=int, default=10, help="total users (default: 10)")
+    seeder.add_argument("--users", type=int, default=10,
+                        help="total users, the 3 demo users included (default: 10)")
     seeder.add_argument("--articles", type=int, default=50,
-                        help="total articles (default: 50)")
+                        help="total articles, the 5 demo articles included (default: 50)")
     seeder.add_argument("--if-empty", action="store_true",
                         help="do nothing if the database already has articles")
 
@@ -76,11 +77,21 @@ def fail(message: str) -> int:
     return 1
 
 
+class DevServer(ThreadingMixIn, WSGIServer):
+    """Python's own WSGI server, one thread per request: fine for one person
+    in a browser. Lesson 7 puts gunicorn in front for real traffic."""
+
+    daemon_threads = True
+
+
 def serve(args, settings) -> int:
     app = create_app(args.stage, settings)
-    print(f"Stage {args.stage} ({STAGES[args.stage]}) on http://{args.host}:{args.port}/",
-          file=sys.stderr)
-    bottle.run(app, host=args.host, port=args.port, quiet=True)
+    with make_server(args.host, args.port, app, server_class=DevServer) as server:
+        host, port = server.server_address[:2]
+        # Printed once the socket is bound, so a script can wait for this line.
+        print(f"Stage {args.stage} ({STAGES[args.stage]}) on http://{host}:{port}/ "
+              "(Ctrl-C stops it)", file=sys.stderr, flush=True)
+        server.serve_forever()
     return 0
 
 

@@ -315,9 +315,14 @@ def static_file(filename):
 # status: (field, message) for the JSON error body under /api.
 ERROR_FIELDS = {
     400: ("request", "is malformed"),
+    401: ("token", "is missing"),
+    403: ("request", "is forbidden"),
     404: ("path", "not found"),
     405: ("method", "not allowed"),
     413: ("body", "is too large"),
+    415: ("body", "must be JSON"),
+    422: ("request", "is invalid"),
+    429: ("request", "is throttled"),
     500: ("server", "internal error"),
 }
 

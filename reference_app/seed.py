@@ -14,7 +14,8 @@ from .auth import password_hasher
 from .database import connect, create_schema, iso, write_transaction
 from .routing import load_demo_data
 
-DEMO_PASSWORD = "stagecraft-demo"  # noqa: S105 - demo data, documented in the README
+# Every demo user's password: demo data, in the demo data file, named in the README.
+DEMO_PASSWORD = load_demo_data()["demo_password"]
 TAGS = ["python", "http", "sql", "testing", "security", "caching", "deployment", "bottle",
         "sqlite", "api", "auth", "performance", "logging", "design", "career", "history",
         "debugging", "databases", "web", "tools"]
@@ -38,7 +39,7 @@ def seed(path: str, settings, users: int = 10, articles: int = 50, progress=None
         with write_transaction(db):
             names = seed_users(db, data, users, password_hash)
             seed_demo_articles(db, data)
-        seed_generated_articles(db, names, articles - len(data["articles"]), progress)
+        seed_generated_articles(db, names, len(data["articles"]) + 1, articles, progress)
         return {table: db[table].count for table in
                 ("users", "articles", "tags", "comments", "follows", "favorites")}
     finally:
@@ -53,8 +54,8 @@ def seed_users(db, data, total, password_hash) -> list[str]:
         db.execute("insert or ignore into users (username, email, bio, image, created_at)"
                    " values (?, ?, ?, ?, ?)", [username, email, bio, image, iso(GENERATED_START)])
         # The demo author may exist already, made by lesson 3 without a password.
-        db.execute("update users set password_hash = ? where username = ? and password_hash is null",
-                   [password_hash, username])
+        db.execute("update users set password_hash = ?"
+                   " where username = ? and password_hash is null", [password_hash, username])
     return [username for username, *_ in people]
 
 
@@ -106,11 +107,11 @@ def generated_article(n: int, authors: list[int]) -> tuple:
             authors[n % len(authors)], when, when)
 
 
-def seed_generated_articles(db, usernames, count, progress=None):
-    """Insert ``count`` generated articles in batches of one transaction each."""
+def seed_generated_articles(db, usernames, first, last, progress=None):
+    """Generate articles number ``first`` to ``last``, one transaction per batch."""
     authors = [user_id(db, name) for name in usernames]
-    for start in range(1, max(count, 0) + 1, BATCH):
-        numbers = range(start, min(start + BATCH, count + 1))
+    for start in range(first, last + 1, BATCH):
+        numbers = range(start, min(start + BATCH, last + 1))
         with write_transaction(db):
             db.conn.executemany(
                 "insert or ignore into articles (slug, title, description, body,"
@@ -120,7 +121,7 @@ def seed_generated_articles(db, usernames, count, progress=None):
                             [TAGS[n % len(TAGS)], TAGS[(n * 7 + 3) % len(TAGS)]])
                            for n in numbers])
         if progress:
-            progress(numbers[-1], count)
+            progress(numbers[-1], last)
 
 
 def reset(path: str) -> None:

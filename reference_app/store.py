@@ -33,9 +33,8 @@ where (:tag is null or a.id in (
         select followed_id from follows where follower_id = :followed_by))
 """
 COUNT_ARTICLES = "select count(*) " + ARTICLE_FILTER
-LIST_ARTICLES = (
-    "select a.* " + ARTICLE_FILTER + "order by a.created_at desc, a.id desc limit :limit offset :offset"
-)
+LIST_ARTICLES = ("select a.* " + ARTICLE_FILTER
+                 + "order by a.created_at desc, a.id desc limit :limit offset :offset")
 # --8<-- [end:list_sql]
 
 # --8<-- [start:per_article_sql]

@@ -1,7 +1,7 @@
 % rebase('layout', title=title)
 <h1>{{'Edit article' if slug else 'New article'}}</h1>
 % include('form_errors', errors=errors)
-<form method="post" action="{{'/editor/' + slug if slug else '/editor'}}" class="card">
+<form id="editor" method="post" action="{{'/editor/' + slug if slug else '/editor'}}" class="card">
   % include('csrf')
   <label for="title">Title</label>
   <input id="title" name="title" value="{{article['title']}}" required maxlength="200">

@@ -16,7 +16,7 @@
       % if has_route('/feed', 'GET') and viewer:
       <li><a href="/feed">Your feed</a></li>
       % end
-      % if has_route('/editor', 'GET'):
+      % if has_route('/editor', 'GET') and viewer:
       <li><a href="/editor">New article</a></li>
       % end
       % if viewer:

@@ -1,0 +1,99 @@
+"""Shared fixtures.
+
+Every test that uses the app says where it starts with ``@pytest.mark.stage(N)``
+and then runs once for each stage from N to the last: a later stage must keep
+everything an earlier one promised.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from webtest import TestApp
+
+from reference_app import LAST_STAGE, Settings, create_app
+from reference_app.seed import DEMO_PASSWORD, seed
+
+
+def pytest_generate_tests(metafunc):
+    if "stage" not in metafunc.fixturenames:
+        return
+    marker = metafunc.definition.get_closest_marker("stage")
+    if marker is None:
+        raise pytest.UsageError(f"{metafunc.definition.nodeid} uses `stage` without "
+                                "@pytest.mark.stage(N): say which stage the test starts at")
+    first = marker.args[0]
+    metafunc.parametrize("stage", range(first, LAST_STAGE + 1), ids=lambda n: f"stage{n}")
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """A fresh database file and instance folder per test; Argon2 kept cheap for speed
+    (one test pins the production defaults)."""
+    return Settings(database=str(tmp_path / "test.db"), instance_path=str(tmp_path / "instance"),
+                    argon2_time_cost=1, argon2_memory_kib=8, argon2_parallelism=1)
+
+
+@pytest.fixture
+def app(stage, settings):
+    """The app at ``stage``, holding the demo world (in memory at stage 1, seeded after)."""
+    if stage >= 2:
+        seed(settings.database, settings, users=3, articles=5)
+    return create_app(stage, settings)
+
+
+@pytest.fixture
+def client(app):
+    return TestApp(app)
+
+
+class Accounts:
+    """Log in as someone, whatever the stage: from lesson 4 by registering and
+    sending a token; before that, everyone is the demo author and needs nothing."""
+
+    def __init__(self, client, stage):
+        self.client, self.stage = client, stage
+
+    def register(self, username="alice", password="correct horse"):  # noqa: S107
+        response = self.client.post_json("/api/users", {"user": {
+            "username": username, "email": f"{username}@example.com", "password": password}})
+        return response.json["user"]
+
+    def headers_for(self, username="alice"):
+        """(headers, username) of a logged-in author."""
+        if self.stage < 4:
+            return {}, "demo"
+        token = self.register(username)["token"]
+        return {"Authorization": f"Token {token}"}, username
+
+    def login_demo(self):
+        token = self.client.post_json("/api/users/login", {"user": {
+            "email": "demo@stagecraft.dev", "password": DEMO_PASSWORD}}).json["user"]["token"]
+        return {"Authorization": f"Token {token}"}
+
+
+@pytest.fixture
+def accounts(client, stage):
+    return Accounts(client, stage)
+
+
+@pytest.fixture
+def author(accounts):
+    """Headers and username of someone who may write at this stage."""
+    return accounts.headers_for("alice")
+
+
+def make_article(client, headers, **fields):
+    article = {"title": "A title", "description": "About it", "body": "The body", **fields}
+    return client.post_json("/api/articles", {"article": article}, headers=headers).json["article"]
+
+
+@pytest.fixture
+def new_article(client, author):
+    headers, _ = author
+    return lambda **fields: make_article(client, headers, **fields)
+
+
+def with_settings(settings, **changes):
+    return dataclasses.replace(settings, **changes)

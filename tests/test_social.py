@@ -1,0 +1,104 @@
+"""Lesson 4: follows, favourites and the feed, which need a logged-in user."""
+
+import pytest
+
+pytestmark = pytest.mark.stage(4)
+
+
+@pytest.fixture
+def alice(accounts):
+    return accounts.headers_for("alice")[0]
+
+
+@pytest.mark.parametrize("method, path", [
+    ("post", "/api/profiles/ada/follow"), ("delete", "/api/profiles/ada/follow"),
+    ("post", "/api/articles/why-sqlite/favorite"), ("delete", "/api/articles/why-sqlite/favorite"),
+    ("get", "/api/articles/feed"),
+])
+def test_these_need_a_token(client, method, path):
+    response = getattr(client, method)(path, status=401)
+    assert response.json == {"errors": {"token": ["is missing"]}}
+
+
+def test_follow_and_unfollow(client, alice):
+    profile = client.post("/api/profiles/ada/follow", headers=alice).json["profile"]
+    assert profile == {"username": "ada", "bio": "Counting engines, mostly.", "image": None,
+                       "following": True}
+    assert client.get("/api/profiles/ada", headers=alice).json["profile"]["following"] is True
+    assert client.get("/api/profiles/ada").json["profile"]["following"] is False  # anonymous
+    profile = client.delete("/api/profiles/ada/follow", headers=alice).json["profile"]
+    assert profile["following"] is False
+
+
+def test_following_twice_is_harmless(client, alice):
+    client.post("/api/profiles/ada/follow", headers=alice)
+    assert client.post("/api/profiles/ada/follow", headers=alice).json["profile"]["following"]
+
+
+def test_follow_unknown_user_is_404(client, alice):
+    for call in (client.post, client.delete):
+        response = call("/api/profiles/nobody/follow", headers=alice, status=404)
+        assert response.json == {"errors": {"profile": ["not found"]}}
+
+
+def test_you_cannot_follow_yourself(client, alice):
+    client.post("/api/profiles/alice/follow", headers=alice, status=422)
+
+
+def test_favorite_and_unfavorite(client, alice):
+    article = client.post("/api/articles/why-sqlite/favorite", headers=alice).json["article"]
+    assert article["favorited"] is True and article["favoritesCount"] == 3
+    listed = client.get("/api/articles?favorited=alice", headers=alice).json
+    assert [a["slug"] for a in listed["articles"]] == ["why-sqlite"]
+    assert listed["articles"][0]["favorited"] is True
+    article = client.delete("/api/articles/why-sqlite/favorite", headers=alice).json["article"]
+    assert article["favorited"] is False and article["favoritesCount"] == 2
+
+
+def test_favorite_unknown_article_is_404(client, alice):
+    for call in (client.post, client.delete):
+        response = call("/api/articles/nope/favorite", headers=alice, status=404)
+        assert response.json == {"errors": {"article": ["not found"]}}
+
+
+def test_feed_shows_followed_authors_newest_first(client, alice):
+    assert client.get("/api/articles/feed", headers=alice).json == {
+        "articles": [], "articlesCount": 0}
+    client.post("/api/profiles/grace/follow", headers=alice)
+    feed = client.get("/api/articles/feed", headers=alice).json
+    assert [a["slug"] for a in feed["articles"]] == ["a-bug-in-the-relay", "why-sqlite"]
+    assert feed["articlesCount"] == 2
+    assert all("body" not in a and a["author"]["following"] for a in feed["articles"])
+
+
+def test_feed_paginates_and_counts_everything(client, alice):
+    client.post("/api/profiles/grace/follow", headers=alice)
+    page = client.get("/api/articles/feed?limit=1&offset=1", headers=alice).json
+    assert [a["slug"] for a in page["articles"]] == ["why-sqlite"]
+    assert page["articlesCount"] == 2
+
+
+def test_author_following_shows_in_articles(client, alice):
+    client.post("/api/profiles/grace/follow", headers=alice)
+    article = client.get("/api/articles/why-sqlite", headers=alice).json["article"]
+    assert article["author"]["following"] is True
+
+
+def test_feed_and_follow_pages(client):
+    client.post("/register", {"username": "carol", "email": "carol@example.com",
+                              "password": "long enough"})
+    assert "No articles here yet." in client.get("/feed").text
+    client.post("/profile/grace/follow", {"back": "/profile/grace"})
+    assert "Why SQLite" in client.get("/feed").text
+    assert "Unfollow grace" in client.get("/profile/grace").text
+    client.post("/profile/grace/follow")
+    assert "Follow grace" in client.get("/profile/grace").text
+
+
+def test_favorite_button_toggles(client):
+    client.post("/register", {"username": "carol", "email": "carol@example.com",
+                              "password": "long enough"})
+    client.post("/article/why-sqlite/favorite")
+    assert "Unfavourite (3)" in client.get("/article/why-sqlite").text
+    client.post("/article/why-sqlite/favorite")
+    assert "Favourite (2)" in client.get("/article/why-sqlite").text
