@@ -11,7 +11,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
 .DEFAULT_GOAL := help
-.PHONY: help setup serve seed reset routes test lint clean
+.PHONY: help setup serve seed reset routes check security test lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,13 @@ reset: setup ## empty the database
 
 routes: setup ## print the route table (STAGE=N for an earlier stage)
 	$(BIN)/reference-app routes $(if $(STAGE),--stage $(STAGE))
+
+check: setup ## check your exercise: LESSON=4 for a lesson, EXERCISE=name for one (default: the next)
+	$(BIN)/python -m lessons check $(if $(LESSON),--lesson $(LESSON)) $(EXERCISE)
+
+security: setup ## the security lab (every exploit, both ways), then Bandit on the app
+	$(BIN)/python -m security_checks
+	$(BIN)/bandit --quiet -c pyproject.toml -r reference_app
 
 lint: setup ## ruff and bandit
 	$(BIN)/ruff check .

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bottle
 
-from . import api, auth, database, routing, social
+from . import api, auth, database, routing, security, social
 from .settings import Settings
 
 STAGES = {
@@ -16,6 +16,7 @@ STAGES = {
     2: "Database",
     3: "APIs",
     4: "Auth",
+    5: "Security",
 }
 LAST_STAGE = max(STAGES)
 
@@ -38,6 +39,8 @@ def create_app(stage: int = LAST_STAGE, settings: Settings | None = None) -> bot
     if stage >= 4:
         auth.install(app, settings)       # 4. real accounts replace the demo author,
         social.install(app)               #    and unlock follows, favourites and the feed
+    if stage >= 5:
+        security.install(app, settings)   # 5. headers, CSRF, throttling, limits, CORS
     return app
 # --8<-- [end:create_app]
 

@@ -159,10 +159,10 @@ def clean_article(data: dict, *, creating: bool) -> tuple[dict, dict]:
 
 
 def refuse(status: int, field: str, message: str) -> bottle.HTTPResponse:
-    """The API's JSON error under /api; elsewhere an HTML error page."""
+    """The API's JSON error under /api; elsewhere an HTML error page saying the same."""
     if request.path.startswith("/api/"):
         return api_error(status, field, message)
-    return bottle.HTTPError(status, f"That {field} is {message}.")
+    return bottle.HTTPError(status, f"{field.capitalize()} {message}.")
 
 
 def owned_article(store, slug) -> dict:

@@ -45,9 +45,31 @@ class Settings:
     argon2_memory_kib: int = setting(19456, "Argon2id memory per hash in KiB (OWASP: 19 MiB).")
     argon2_parallelism: int = setting(1, "Argon2id lanes (OWASP: 1).")
 
-    # Lesson 5 and later: running for real.
+    # Lesson 5: security.
     production: bool = setting(
-        False, "Production mode: refuse weak secrets, never show debug output."
+        False, "Production mode: refuse to start without a strong secret from the environment."
+    )
+    behind_tls: bool = setting(
+        False, "Clients reach the app over HTTPS (a proxy ends TLS): send HSTS, mark cookies "
+        "Secure."
+    )
+    trust_proxy: bool = setting(
+        False, "Take the client address from the last X-Forwarded-For hop. Only behind a "
+        "proxy you run, which sets that header."
+    )
+    max_body_bytes: int = setting(1_000_000, "Largest request body accepted (bytes); more is 413.")
+    login_window_seconds: int = setting(900, "Window in which failed logins are counted (s).")
+    login_failures_per_account: int = setting(
+        5, "Failed logins for one account, within the window, before it answers 429."
+    )
+    login_failures_per_address: int = setting(
+        20, "Failed logins from one client address, within the window, before 429."
+    )
+    security_contact: str = setting(
+        "mailto:security@example.com", "Where to report vulnerabilities (security.txt Contact)."
+    )
+    cors_origins: tuple = setting(
+        (), "Browser origins allowed to call the API, comma-separated. Empty: CORS off."
     )
 
     @classmethod

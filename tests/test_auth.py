@@ -6,6 +6,7 @@ import time
 
 import jwt
 import pytest
+from conftest import post_form
 
 from reference_app import Settings, create_app
 from reference_app.auth import Credentials, load_secret
@@ -287,7 +288,7 @@ def test_audit_log_records_logins_without_secrets(client, caplog):
 # ---- Pages log in with a session cookie ------------------------------------
 def test_page_login_sets_an_httponly_samesite_cookie(client):
     register(client)
-    response = client.post("/login", {"email": "alice@example.com",
+    response = post_form(client, "/login", {"email": "alice@example.com",
                                       "password": "correct horse", "next": "/editor"})
     assert response.status_int == 303 and response.location.endswith("/editor")
     cookie = response.headers["Set-Cookie"]
@@ -297,31 +298,31 @@ def test_page_login_sets_an_httponly_samesite_cookie(client):
 
 def test_page_login_never_redirects_off_site(client):
     register(client)
-    response = client.post("/login", {"email": "alice@example.com",
+    response = post_form(client, "/login", {"email": "alice@example.com",
                                       "password": "correct horse", "next": "//evil.example"})
     assert response.location.endswith("://localhost:80/") or response.location == "/"
 
 
 def test_page_login_failure_keeps_the_email_and_says_why(client):
-    response = client.post("/login", {"email": "alice@example.com", "password": "nope"},
+    response = post_form(client, "/login", {"email": "alice@example.com", "password": "nope"},
                            status=401)
     assert 'value="alice@example.com"' in response.text and "credentials invalid" in response.text
 
 
 def test_register_page_creates_an_account_and_logs_in(client):
-    response = client.post("/register", {"username": "carol", "email": "carol@example.com",
+    response = post_form(client, "/register", {"username": "carol", "email": "carol@example.com",
                                          "password": "long enough"})
     assert response.status_int == 303
     assert "carol" in client.get("/").text
 
 
 def test_register_page_shows_errors_and_keeps_input_but_not_the_password(client):
-    response = client.post("/register", {"username": "ada", "email": "x@example.com",
+    response = post_form(client, "/register", {"username": "ada", "email": "x@example.com",
                                          "password": "secret-password"}, status=422)
     assert "username has already been taken" in response.text
     assert 'value="x@example.com"' in response.text
     assert "secret-password" not in response.text
-    response = client.post("/register", {"username": "", "email": "", "password": "x"},
+    response = post_form(client, "/register", {"username": "", "email": "", "password": "x"},
                            status=422)
     assert "can&#039;t be blank" in response.text
 
@@ -332,9 +333,9 @@ def test_pages_that_need_a_login_redirect_to_it(client):
 
 
 def test_logout_clears_the_cookie(client):
-    client.post("/register", {"username": "carol", "email": "carol@example.com",
+    post_form(client, "/register", {"username": "carol", "email": "carol@example.com",
                               "password": "long enough"})
-    client.post("/logout")
+    post_form(client, "/logout")
     assert "Sign in" in client.get("/").text
 
 
@@ -347,7 +348,7 @@ def test_a_forged_session_cookie_is_ignored(client):
 def test_the_api_ignores_the_session_cookie(client):
     # Only pages read the cookie; the API wants the header. So a cookie alone,
     # which a browser attaches to any request, can never act through the API.
-    client.post("/register", {"username": "carol", "email": "carol@example.com",
+    post_form(client, "/register", {"username": "carol", "email": "carol@example.com",
                               "password": "long enough"})
     client.post_json("/api/articles", {"article": {"title": "t", "description": "d",
                                                    "body": "b"}}, status=401)

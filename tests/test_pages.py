@@ -1,6 +1,7 @@
 """Server-rendered pages: what a person sees in a browser, stage by stage."""
 
 import pytest
+from conftest import post_form
 
 XSS = "<script>alert('x')</script>"
 
@@ -8,7 +9,7 @@ XSS = "<script>alert('x')</script>"
 def log_in_on_pages(client, stage):
     """Pages log in with the session cookie from lesson 4; before that, nobody needs to."""
     if stage >= 4:
-        client.post("/register", {"username": "carol", "email": "carol@example.com",
+        post_form(client, "/register", {"username": "carol", "email": "carol@example.com",
                                   "password": "long enough"})
 
 
@@ -53,7 +54,7 @@ def test_editor_creates_an_article(client, stage):
 @pytest.mark.stage(3)
 def test_editor_errors_keep_what_the_person_wrote(client, stage):
     log_in_on_pages(client, stage)
-    response = client.post("/editor", {"title": "", "description": "kept text", "body": "b"},
+    response = post_form(client, "/editor", {"title": "", "description": "kept text", "body": "b"},
                            status=422)
     assert "title can&#039;t be blank" in response.text
     assert 'value="kept text"' in response.text
@@ -62,12 +63,12 @@ def test_editor_errors_keep_what_the_person_wrote(client, stage):
 @pytest.mark.stage(3)
 def test_edit_and_delete_own_article_from_pages(client, stage):
     log_in_on_pages(client, stage)
-    client.post("/editor", {"title": "Mine", "description": "d", "body": "b"})
+    post_form(client, "/editor", {"title": "Mine", "description": "d", "body": "b"})
     form = client.get("/editor/mine").forms["editor"]
     assert form["title"].value == "Mine"
     form["body"] = "Edited"
     assert "Edited" in form.submit().follow().text
-    client.post("/article/mine/delete")
+    post_form(client, "/article/mine/delete")
     client.get("/article/mine", status=404)
 
 
@@ -75,22 +76,22 @@ def test_edit_and_delete_own_article_from_pages(client, stage):
 def test_cannot_edit_someone_elses_article_from_pages(client, stage):
     log_in_on_pages(client, stage)
     assert client.get("/editor/why-sqlite", status=403).content_type == "text/html"
-    client.post("/editor/why-sqlite", {"title": "x", "description": "d", "body": "b"},
+    post_form(client, "/editor/why-sqlite", {"title": "x", "description": "d", "body": "b"},
                 status=403)
-    client.post("/article/why-sqlite/delete", status=403)
+    post_form(client, "/article/why-sqlite/delete", status=403)
     client.get("/editor/nope", status=404)
 
 
 @pytest.mark.stage(3)
 def test_comment_form_adds_and_deletes_a_comment(client, stage):
     log_in_on_pages(client, stage)
-    page = client.post("/article/why-sqlite/comments", {"body": "Form comment"}).follow()
+    page = post_form(client, "/article/why-sqlite/comments", {"body": "Form comment"}).follow()
     assert "Form comment" in page.text
     comment_id = client.get("/api/articles/why-sqlite/comments").json["comments"][0]["id"]
-    client.post(f"/article/why-sqlite/comments/{comment_id}/delete")
+    post_form(client, f"/article/why-sqlite/comments/{comment_id}/delete")
     assert "Form comment" not in client.get("/article/why-sqlite").text
-    client.post("/article/nope/comments", {"body": "x"}, status=404)
-    client.post("/article/why-sqlite/comments/999/delete", status=404)
+    post_form(client, "/article/nope/comments", {"body": "x"}, status=404)
+    post_form(client, "/article/why-sqlite/comments/999/delete", status=404)
 
 
 @pytest.mark.stage(3)
@@ -98,7 +99,7 @@ def test_cannot_delete_someone_elses_comment_from_pages(client, stage):
     log_in_on_pages(client, stage)
     comment_id = client.get("/api/articles/what-a-web-server-does/comments").json[
         "comments"][0]["id"]
-    client.post(f"/article/what-a-web-server-does/comments/{comment_id}/delete", status=403)
+    post_form(client, f"/article/what-a-web-server-does/comments/{comment_id}/delete", status=403)
 
 
 @pytest.mark.stage(1)

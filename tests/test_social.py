@@ -1,6 +1,7 @@
 """Lesson 4: follows, favourites and the feed, which need a logged-in user."""
 
 import pytest
+from conftest import post_form
 
 pytestmark = pytest.mark.stage(4)
 
@@ -85,20 +86,20 @@ def test_author_following_shows_in_articles(client, alice):
 
 
 def test_feed_and_follow_pages(client):
-    client.post("/register", {"username": "carol", "email": "carol@example.com",
+    post_form(client, "/register", {"username": "carol", "email": "carol@example.com",
                               "password": "long enough"})
     assert "No articles here yet." in client.get("/feed").text
-    client.post("/profile/grace/follow", {"back": "/profile/grace"})
+    post_form(client, "/profile/grace/follow", {"back": "/profile/grace"})
     assert "Why SQLite" in client.get("/feed").text
     assert "Unfollow grace" in client.get("/profile/grace").text
-    client.post("/profile/grace/follow")
+    post_form(client, "/profile/grace/follow")
     assert "Follow grace" in client.get("/profile/grace").text
 
 
 def test_favorite_button_toggles(client):
-    client.post("/register", {"username": "carol", "email": "carol@example.com",
+    post_form(client, "/register", {"username": "carol", "email": "carol@example.com",
                               "password": "long enough"})
-    client.post("/article/why-sqlite/favorite")
+    post_form(client, "/article/why-sqlite/favorite")
     assert "Unfavourite (3)" in client.get("/article/why-sqlite").text
-    client.post("/article/why-sqlite/favorite")
+    post_form(client, "/article/why-sqlite/favorite")
     assert "Favourite (2)" in client.get("/article/why-sqlite").text

@@ -5,6 +5,9 @@
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>{{title}} · Conduit</title>
   <link rel="stylesheet" href="/static/style.css">
+  % if defined('csrf_token'):
+  <meta name="csrf-token" content="{{csrf_token}}">
+  % end
 </head>
 <body>
 <header class="topbar">

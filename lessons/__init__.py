@@ -1,0 +1,1 @@
+"""Stagecraft's lessons, their exercises, and the runner behind `python -m lessons`."""

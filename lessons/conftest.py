@@ -1,0 +1,151 @@
+"""pytest glue for the lessons.
+
+Exercise tests never import the learner's file by name. They ask for the
+``exercise`` fixture, which loads whichever file is under test:
+
+* ``STAGECRAFT_EXERCISE_TARGET=workspace``: the learner's copy (what
+  ``python -m lessons check`` uses);
+* ``starter``: the pristine starter (the maintainer check expects a failure);
+* ``solution``: the reference solution. This is the default, so a plain
+  ``pytest lessons`` proves that every solution passes.
+
+A missing file, a file that does not import, a missing function or a function
+that still raises ``NotImplementedError`` becomes one friendly line instead of
+a traceback, in the manner of exercism.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+_HERE = Path(__file__).resolve().parent
+if str(_HERE.parent) not in sys.path:  # so `import lessons` works in any import mode
+    sys.path.insert(0, str(_HERE.parent))
+
+from lessons import catalog  # noqa: E402
+
+TARGET_ENV, REPORT_ENV = catalog.TARGET_ENV, catalog.REPORT_ENV
+
+# Lesson examples are plain scripts in folders whose names start with a digit,
+# so they cannot be imported as packages. Put their folders on sys.path so that
+# their tests can `import socket_server`, whatever import mode pytest uses.
+for _examples in sorted(_HERE.glob("[0-9][0-9]_*/examples")):
+    if str(_examples) not in sys.path:
+        sys.path.insert(0, str(_examples))
+
+
+class LearnerModule:
+    """The module under test, with friendly failures for what is missing."""
+
+    def __init__(self, module, path: Path):
+        self.module = module
+        self.path = path
+
+    def get(self, name: str):
+        if not hasattr(self.module, name):
+            pytest.fail(f"{catalog.relative(self.path)} has no `{name}`. The tests need it: "
+                        "check its spelling, and that it was not renamed or deleted.",
+                        pytrace=False)
+        return getattr(self.module, name)
+
+
+_loaded: dict[Path, object] = {}
+
+
+def _load(path: Path):
+    """Import a file under a private name once per session; remember failures too."""
+    if path not in _loaded:
+        module_name = f"_stagecraft_{path.parent.name}_{path.stem}"
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module  # dataclasses look their module up here
+        try:
+            spec.loader.exec_module(module)
+            _loaded[path] = module
+        except Exception as err:  # any import-time error is the learner's to see, briefly
+            del sys.modules[module_name]
+            _loaded[path] = err
+    return _loaded[path]
+
+
+@pytest.fixture
+def exercise(request) -> LearnerModule:
+    found = catalog.exercise_for_test(Path(str(request.node.path)))
+    if found is None:
+        pytest.fail("the `exercise` fixture only works inside an exercise folder", pytrace=False)
+    target = os.environ.get(TARGET_ENV, "solution")
+    if target not in catalog.TARGETS:
+        pytest.fail(f"{TARGET_ENV} must be one of {', '.join(catalog.TARGETS)}", pytrace=False)
+    path = found.target_file(target)
+    if not path.exists():
+        pytest.fail(f"{catalog.relative(path)} does not exist yet. "
+                    f"Run `python -m lessons start {found.name}` to create it.", pytrace=False)
+    module = _load(path)
+    if isinstance(module, Exception):
+        pytest.fail(f"{catalog.relative(path)} could not be imported: "
+                    f"{type(module).__name__}: {module}", pytrace=False)
+    return LearnerModule(module, path)
+
+
+def pytest_report_header(config):
+    return f"lesson exercises run against: {os.environ.get(TARGET_ENV, 'solution')}"
+
+
+def _where(item, excinfo) -> str:
+    """The line of the test that failed, as `path:line: source`."""
+    for entry in reversed(excinfo.traceback):
+        if Path(str(entry.path)) == Path(str(item.path)):
+            source = str(entry.statement).strip().splitlines()[0]
+            return f"{catalog.relative(Path(str(entry.path)))}:{entry.lineno + 1}: {source}\n"
+    return ""
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if not report.failed or call.excinfo is None:
+        return
+    error = call.excinfo.value
+    # A function still raising NotImplementedError is a TODO, not a crash.
+    if isinstance(error, NotImplementedError):
+        reason = str(error) or "a function still raises NotImplementedError"
+        report.longrepr = f"{_where(item, call.excinfo)}Not done yet: {reason}"
+    # WebTest's unexpected-status error carries the whole HTML error page: keep its first line.
+    elif type(error).__name__ == "AppError":
+        report.longrepr = f"{_where(item, call.excinfo)}{str(error).splitlines()[0]}"
+
+
+# Per-exercise results, written as JSON for the runner when it asks for them.
+_results: dict[str, dict[str, int]] = {}
+
+
+def _record(nodeid: str, outcome: str) -> None:
+    found = catalog.exercise_for_test(Path(nodeid.split("::")[0]))
+    if found is not None:
+        counts = _results.setdefault(found.name, {"passed": 0, "failed": 0})
+        counts[outcome] += 1
+
+
+def pytest_runtest_logreport(report):
+    if report.failed:
+        _record(report.nodeid, "failed")
+    elif report.when == "call" and report.passed:
+        _record(report.nodeid, "passed")
+
+
+def pytest_collectreport(report):
+    if report.failed:  # a test file that cannot even be collected
+        _record(report.nodeid, "failed")
+
+
+def pytest_sessionfinish(session):
+    path = os.environ.get(REPORT_ENV)
+    if path:
+        Path(path).write_text(json.dumps(_results), "utf-8")

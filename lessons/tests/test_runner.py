@@ -1,0 +1,127 @@
+"""The learner's runner, `python -m lessons`, driven as a learner would."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from lessons import catalog, cli
+
+
+@pytest.fixture(autouse=True)
+def workspace(tmp_path, monkeypatch):
+    """Every test gets its own empty workspace (files and progress)."""
+    monkeypatch.setenv(catalog.WORKSPACE_ENV, str(tmp_path / "workspace"))
+    return tmp_path / "workspace"
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_an_unknown_exercise_is_one_line_and_exit_2(capsys):
+    code, out, err = run(capsys, "hint", "no_such_exercise")
+    assert code == 2
+    assert err.strip().splitlines() == ["error: No exercise called 'no_such_exercise'. "
+                                        "Run `python -m lessons list` to see them all."]
+
+
+def test_an_unknown_lesson_is_one_line_and_exit_2(capsys):
+    code, _, err = run(capsys, "check", "--lesson", "42")
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "No lesson '42'" in err
+
+
+@pytest.mark.parametrize("arg", ["4", "04", "auth", "04_auth"])
+def test_a_lesson_can_be_named_several_ways(arg):
+    assert catalog.lesson_folder(arg) == "04_auth"
+
+
+def test_list_shows_every_exercise_with_progress(capsys):
+    code, out, _ = run(capsys, "list")
+    assert code == 0
+    for exercise in catalog.load_manifest()[1]:
+        assert f"[ ] {exercise.name}" in out
+    assert "0 of 20 done" in out
+
+
+def test_start_copies_the_starter_once(capsys, workspace):
+    exercise = catalog.get("parse_query")
+    run(capsys, "start", "parse_query")
+    assert exercise.workspace_file.read_text() == exercise.starter.read_text()
+    exercise.workspace_file.write_text("# my work\n")
+    run(capsys, "start", "parse_query")
+    assert exercise.workspace_file.read_text() == "# my work\n"  # never overwritten...
+    run(capsys, "start", "parse_query", "--reset")
+    assert exercise.workspace_file.read_text() == exercise.starter.read_text()  # ...unless asked
+
+
+def test_each_hint_reveals_one_more_and_the_last_one_stays(capsys):
+    hints = catalog.get("jwt_tokens").hints()
+    outputs = [run(capsys, "hint", "jwt_tokens")[1] for _ in range(len(hints) + 1)]
+    for number, (hint, out) in enumerate(zip(hints, outputs[:-1], strict=True), start=1):
+        assert f"Hint {number} of {len(hints)}" in out and hint in out
+    assert f"Hint {len(hints)} of {len(hints)}" in outputs[-1]
+    assert "last hint" in outputs[-1]
+
+
+def test_the_solution_is_locked_until_a_pass(capsys):
+    code, out, _ = run(capsys, "solution", "parse_query")
+    assert code == 1 and "unlocks" in out and "def parse_query" not in out
+
+
+def test_force_shows_the_solution_with_a_warning(capsys):
+    code, out, err = run(capsys, "solution", "parse_query", "--force")
+    assert code == 0 and "def parse_query" in out and "WARNING" in err
+
+
+def test_check_fails_on_the_starter_then_passes_and_unlocks_the_solution(capfd):
+    exercise = catalog.get("parse_query")
+    assert cli.main(["check", "parse_query"]) == 1  # creates the workspace copy from the starter
+    out = capfd.readouterr().out
+    assert "FAIL parse_query" in out and "Hint 1 of" in out
+    shutil.copyfile(exercise.solution, exercise.workspace_file)  # the learner "solves" it
+    assert cli.main(["check", "parse_query"]) == 0
+    assert "PASS parse_query" in capfd.readouterr().out
+    assert cli.main(["solution", "parse_query"]) == 0
+    capfd.readouterr()
+    cli.main(["list"])
+    assert "[x] parse_query" in capfd.readouterr().out
+
+
+def test_a_file_that_does_not_import_gets_a_friendly_message(capfd):
+    exercise = catalog.get("parse_query")
+    exercise.workspace_file.parent.mkdir(parents=True)
+    exercise.workspace_file.write_text("def parse_query(query:\n")
+    assert cli.main(["check", "parse_query"]) == 1
+    out = capfd.readouterr().out
+    assert "could not be imported: SyntaxError" in out
+    assert "Traceback" not in out
+
+
+def test_a_missing_function_gets_a_friendly_message(capfd):
+    exercise = catalog.get("parse_query")
+    exercise.workspace_file.parent.mkdir(parents=True)
+    exercise.workspace_file.write_text("def parse_qs(query):\n    return {}\n")
+    assert cli.main(["check", "parse_query"]) == 1
+    assert "has no `parse_query`" in capfd.readouterr().out
+
+
+def test_check_lesson_checks_started_exercises_and_lists_the_rest(capfd):
+    exercise = catalog.get("read_body")
+    exercise.workspace_file.parent.mkdir(parents=True)
+    shutil.copyfile(exercise.solution, exercise.workspace_file)
+    assert cli.main(["check", "--lesson", "0"]) == 1  # two are not started yet
+    out = capfd.readouterr().out
+    assert "PASS read_body" in out
+    assert "NOT STARTED parse_query" in out and "NOT STARTED request_id_middleware" in out
+
+
+def test_python_dash_m_lessons_works_and_a_bad_name_is_not_a_traceback():
+    result = subprocess.run([sys.executable, "-m", "lessons", "check", "nope"],
+                            cwd=catalog.REPO_ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "No exercise called 'nope'" in result.stderr

@@ -1,0 +1,279 @@
+"""Lesson 5: security hardening. Each test names the attack it takes away."""
+
+import dataclasses
+import json
+import re
+
+import pytest
+from conftest import post_form
+from webtest import TestApp
+
+from reference_app import create_app
+from reference_app.security import FailureCounter, check_production_secret
+from reference_app.settings import SettingsError
+
+pytestmark = pytest.mark.stage(5)
+
+CSP = ("default-src 'self'; frame-ancestors 'none'; form-action 'self'; object-src 'none'; "
+       "base-uri 'none'")
+
+
+def login(client, email="demo@stagecraft.dev", password="stagecraft-demo", **kwargs):  # noqa: S107
+    return client.post_json("/api/users/login", {"user": {"email": email, "password": password}},
+                            **kwargs)
+
+
+@pytest.mark.parametrize("path, status", [("/", 200), ("/api/articles", 200),
+                                          ("/api/nope", 404), ("/nope", 404)])
+def test_security_headers_on_every_response(client, path, status):
+    response = client.get(path, status=status)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["Content-Security-Policy"] == CSP
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP: no HSTS
+
+
+def test_security_headers_survive_a_crash(app):
+    def broken():
+        raise RuntimeError("boom")
+
+    app.route("/api/broken", "GET", broken)
+    response = TestApp(app).get("/api/broken", status=500, expect_errors=True)
+    assert response.headers["Content-Security-Policy"] == CSP
+    assert response.json == {"errors": {"server": ["internal error"]}}
+
+
+def test_hsts_over_https_or_behind_tls(client, app, settings):
+    response = client.get("/", extra_environ={"wsgi.url_scheme": "https"})
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    behind = TestApp(create_app(app.config["stagecraft.stage"],
+                                dataclasses.replace(settings, behind_tls=True)))
+    assert "Strict-Transport-Security" in behind.get("/").headers
+
+
+def test_session_cookie_is_secure_behind_tls(app, settings):
+    client = TestApp(create_app(app.config["stagecraft.stage"],
+                                dataclasses.replace(settings, behind_tls=True)))
+    response = post_form(client, "/login", {"email": "demo@stagecraft.dev",
+                                            "password": "stagecraft-demo"},
+                         extra_environ={"wsgi.url_scheme": "https"})
+    session = [c for c in response.headers.getall("Set-Cookie") if c.startswith("session=")][0]
+    assert "Secure" in session and "HttpOnly" in session and "samesite=lax" in session.lower()
+
+
+@pytest.mark.parametrize("request_", ["auth_header", "login", "user"])
+def test_personal_responses_are_never_cached(client, request_):
+    token = login(client).json["user"]["token"]
+    response = {"auth_header": lambda: client.get("/api/articles",
+                                                  headers={"Authorization": f"Token {token}"}),
+                "login": lambda: login(client),
+                "user": lambda: client.get("/api/user",
+                                           headers={"Authorization": f"Token {token}"})}[request_]()
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+# ---- CSRF -------------------------------------------------------------------
+def test_every_state_changing_form_carries_a_csrf_token(client):
+    post_form(client, "/login", {"email": "demo@stagecraft.dev", "password": "stagecraft-demo"})
+    pages = ["/", "/article/why-sqlite", "/editor", "/profile/ada",
+             "/article/what-a-web-server-does"]
+    for path in pages:
+        html = client.get(path).text
+        forms = re.findall(r'<form method="post".*?</form>', html, re.S)
+        assert forms, path
+        for form in forms:
+            assert 'name="csrf_token"' in form, (path, form[:80])
+
+
+@pytest.mark.parametrize("token", [None, "", "0" * 64])
+def test_form_post_without_the_right_token_is_403(client, token):
+    client.get("/login")  # gets the csrf cookie, as a browser would
+    fields = {"email": "demo@stagecraft.dev", "password": "stagecraft-demo"}
+    if token is not None:
+        fields["csrf_token"] = token
+    response = client.post("/login", fields, status=403)
+    assert "security token" in response.text
+    assert "session=" not in response.headers.get("Set-Cookie", "")
+
+
+def test_a_token_from_another_browser_is_refused(client, app):
+    other = TestApp(app)
+    stolen = re.search(r'name="csrf-token" content="([^"]+)"', other.get("/").text).group(1)
+    client.get("/")  # this browser has its own csrf cookie
+    client.post("/logout", {"csrf_token": stolen}, status=403)
+
+
+def test_the_api_needs_no_csrf_token(client):
+    assert login(client).status_int == 200
+
+
+def test_csrf_cookie_is_httponly(client):
+    cookie = client.get("/").headers["Set-Cookie"]
+    assert cookie.startswith("csrf=") and "HttpOnly" in cookie
+
+
+# ---- Login throttling -------------------------------------------------------
+def test_repeated_failures_for_one_account_get_429_with_retry_after(client, settings, caplog):
+    caplog.set_level("INFO", logger="reference_app.audit")
+    for _ in range(settings.login_failures_per_account):
+        login(client, password="wrong-password", status=401)
+    response = login(client, status=429)  # even the right password: the account is locked
+    assert response.json == {"errors": {"credentials": [
+        "were wrong too often: try again later"]}}
+    assert 0 < int(response.headers["Retry-After"]) <= settings.login_window_seconds + 1
+    assert "login throttled" in caplog.text
+    assert "demo@stagecraft.dev" not in caplog.text and "wrong-password" not in caplog.text
+
+
+def test_other_accounts_are_not_locked_by_one_accounts_failures(client, settings):
+    for _ in range(settings.login_failures_per_account):
+        login(client, password="wrong-password", status=401)
+    login(client, email="ada@stagecraft.dev")
+
+
+def test_one_address_trying_many_accounts_is_throttled(app, settings):
+    strict = dataclasses.replace(settings, login_failures_per_address=3)
+    client = TestApp(create_app(app.config["stagecraft.stage"], strict))
+    for name in ("ada", "grace", "demo"):
+        login(client, email=f"{name}@stagecraft.dev", password="wrong-password", status=401)
+    login(client, email="reader9@stagecraft.dev", status=429)
+    other = {"REMOTE_ADDR": "10.0.0.2"}
+    login(client, email="ada@stagecraft.dev", extra_environ=other)
+
+
+def test_forwarded_for_is_ignored_unless_behind_our_proxy(app, settings):
+    strict = dataclasses.replace(settings, login_failures_per_address=2)
+    client = TestApp(create_app(app.config["stagecraft.stage"], strict))
+    for n in range(2):  # an attacker "changes address" with a header: no effect
+        login(client, email=f"x{n}@example.com", password="wrong-password", status=401,
+              headers={"X-Forwarded-For": f"10.9.9.{n}"})
+    login(client, email="y@example.com", password="p", status=429,
+          headers={"X-Forwarded-For": "10.9.9.9"})
+
+
+def test_a_success_resets_the_accounts_count(client, settings):
+    for _ in range(settings.login_failures_per_account - 1):
+        login(client, password="wrong-password", status=401)
+    login(client)
+    for _ in range(settings.login_failures_per_account - 1):
+        login(client, password="wrong-password", status=401)
+    login(client)
+
+
+def test_page_logins_are_throttled_too(client, settings):
+    for _ in range(settings.login_failures_per_account):
+        post_form(client, "/login", {"email": "demo@stagecraft.dev", "password": "nope"},
+                  status=401)
+    response = post_form(client, "/login", {"email": "demo@stagecraft.dev",
+                                            "password": "stagecraft-demo"}, status=429)
+    assert response.headers["Retry-After"] and "try again later" in response.text
+
+
+def test_failure_counter_forgets_after_the_window():
+    now = [1000.0]
+    counter = FailureCounter(60, clock=lambda: now[0])
+    for _ in range(3):
+        counter.fail("k")
+    assert counter.retry_after("k", 3) == 61
+    now[0] += 30
+    assert counter.retry_after("k", 3) == 31
+    now[0] += 31
+    assert counter.retry_after("k", 3) == 0
+
+
+# ---- Bodies -----------------------------------------------------------------
+def test_a_body_over_the_limit_is_413(app, settings, client):
+    small = dataclasses.replace(settings, max_body_bytes=100)
+    client = TestApp(create_app(app.config["stagecraft.stage"], small))
+    response = client.post("/api/users/login", "x" * 101,
+                           headers={"Content-Type": "application/json"}, status=413)
+    assert response.json == {"errors": {"body": ["is too large (maximum is 100 bytes)"]}}
+
+
+def test_a_json_endpoint_sent_form_data_is_415(client):
+    response = client.post("/api/users/login", {"email": "a"}, status=415)
+    assert list(response.json["errors"]) == ["body"]
+
+
+def test_invalid_json_with_the_json_type_is_a_clear_422(client):
+    response = client.post("/api/users/login", "{oops",
+                           headers={"Content-Type": "application/json"}, status=422)
+    assert response.json == {"errors": {"request": ["is not valid JSON"]}}
+
+
+# ---- Secrets ----------------------------------------------------------------
+@pytest.mark.parametrize("secret, message", [
+    (None, "production needs STAGECRAFT_JWT_SECRET"),
+    ("short", "too weak"),
+    ("changeme" * 4, "too weak"),
+    ("a" * 40, "too weak"),
+])
+def test_production_refuses_a_weak_or_missing_secret(settings, secret, message):
+    with pytest.raises(SettingsError, match=message):
+        check_production_secret(dataclasses.replace(settings, production=True, jwt_secret=secret))
+
+
+def test_production_starts_with_a_strong_secret(settings, stage):
+    strong = dataclasses.replace(settings, production=True,
+                                 jwt_secret="k7Qp2vX9mL4tR8wZ1nB6cF3hJ0sD5gY2")
+    assert TestApp(create_app(stage, strong)).get("/api/tags").status_int == 200
+
+
+def test_serve_refuses_in_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "STAGECRAFT_PRODUCTION": "true",
+           "STAGECRAFT_INSTANCE_PATH": str(tmp_path)}
+    env.pop("STAGECRAFT_JWT_SECRET", None)
+    result = subprocess.run([sys.executable, "-m", "reference_app", "serve", "--stage", "5",
+                             "--port", "0", "--db", str(tmp_path / "x.db")],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith("reference-app: bad setting: production needs")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+# ---- CORS -------------------------------------------------------------------
+def test_cors_is_off_by_default(client):
+    response = client.get("/api/tags", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in response.headers
+    client.options("/api/articles", headers={"Origin": "https://evil.example"}, status=405)
+
+
+def test_cors_allowlist_enables_a_front_end_origin(app, settings):
+    allowed = dataclasses.replace(settings, cors_origins=("http://localhost:4200",))
+    client = TestApp(create_app(app.config["stagecraft.stage"], allowed))
+    response = client.get("/api/tags", headers={"Origin": "http://localhost:4200"})
+    assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:4200"
+    assert "Origin" in response.headers["Vary"]
+    preflight = client.options("/api/articles", headers={
+        "Origin": "http://localhost:4200", "Access-Control-Request-Method": "POST"}, status=204)
+    assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    assert preflight.headers["Access-Control-Allow-Origin"] == "http://localhost:4200"
+    stranger = client.get("/api/tags", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in stranger.headers
+
+
+def test_security_txt(client):
+    text = client.get("/.well-known/security.txt").text
+    assert text.startswith("Contact: ") and "Expires: " in text
+
+
+def test_error_bodies_are_json_for_the_api(client):
+    body = client.post("/api/users", "[]", headers={"Content-Type": "application/json"},
+                       status=422).json
+    assert json.dumps(body).startswith('{"errors"')
+
+
+def test_behind_our_proxy_the_last_forwarded_hop_is_the_client(app, settings):
+    strict = dataclasses.replace(settings, login_failures_per_address=2, trust_proxy=True)
+    client = TestApp(create_app(app.config["stagecraft.stage"], strict))
+    # Our proxy appends the address it saw; anything before that, the client wrote.
+    for n in range(2):
+        login(client, email=f"x{n}@example.com", password="wrong-password", status=401,
+              headers={"X-Forwarded-For": f"1.2.3.{n}, 203.0.113.7"})
+    login(client, email="y@example.com", password="p", status=429,
+          headers={"X-Forwarded-For": "9.9.9.9, 203.0.113.7"})
+    login(client, email="ada@stagecraft.dev", headers={"X-Forwarded-For": "203.0.113.8"})
