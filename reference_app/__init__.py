@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bottle
 
-from . import api, auth, database, routing, security, social
+from . import api, auth, caching, database, routing, security, social
 from .settings import Settings
 
 STAGES = {
@@ -17,6 +17,7 @@ STAGES = {
     3: "APIs",
     4: "Auth",
     5: "Security",
+    6: "Caching",
 }
 LAST_STAGE = max(STAGES)
 
@@ -41,6 +42,8 @@ def create_app(stage: int = LAST_STAGE, settings: Settings | None = None) -> bot
         social.install(app)               #    and unlock follows, favourites and the feed
     if stage >= 5:
         security.install(app, settings)   # 5. headers, CSRF, throttling, limits, CORS
+    if stage >= 6:
+        caching.install(app, settings)    # 6. fewer queries, indexes, a cache, ETags
     return app
 # --8<-- [end:create_app]
 

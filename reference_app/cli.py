@@ -12,6 +12,7 @@ import dataclasses
 import secrets
 import sqlite3
 import sys
+import tempfile
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIServer, make_server
 
@@ -132,12 +133,14 @@ def reset_command(args, settings) -> int:
 
 
 def routes_command(args, settings) -> int:
-    # Building an app at stage 2 or later creates the schema, so use a
-    # throwaway in-memory database: listing routes must not touch real data.
-    # A throwaway key too, so that no secret file is written either.
-    scratch = dataclasses.replace(settings, database=":memory:", jwt_secret=secrets.token_hex(32))
-    for route in create_app(args.stage, scratch).routes:
-        print(f"{route.method} {route.rule}")
+    # Building an app at stage 2 or later creates a database and (from lesson 4)
+    # a key; listing routes must touch neither the real data nor its secrets.
+    with tempfile.TemporaryDirectory() as scratch:
+        throwaway = dataclasses.replace(settings, database=f"{scratch}/routes.db",
+                                        instance_path=scratch,
+                                        jwt_secret=secrets.token_urlsafe(48), redis_url=None)
+        for route in create_app(args.stage, throwaway).routes:
+            print(f"{route.method} {route.rule}")
     return 0
 
 

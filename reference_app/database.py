@@ -98,7 +98,35 @@ def connect(path: str, busy_timeout_ms: int = 5000) -> sqlite_utils.Database:
     # In WAL mode NORMAL is safe against a crashed process; only a power cut
     # can lose the last transactions, never corrupt the file.
     conn.execute("PRAGMA synchronous = NORMAL")
+    for watch in CONNECTION_WATCHERS:
+        watch(conn)
     return sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+
+
+# Functions called with every new connection. Empty in normal running; the
+# query counter below adds one while it counts.
+CONNECTION_WATCHERS: list = []
+
+
+# --8<-- [start:count_queries]
+@contextlib.contextmanager
+def count_queries():
+    """Collect every SQL statement that connections opened inside the block run.
+
+    Lesson 6 uses it to prove a list costs the same few queries whatever its
+    length: a count, not a timing, so the test cannot flake.
+    """
+    statements: list[str] = []
+
+    def watch(conn):
+        conn.set_trace_callback(statements.append)
+
+    CONNECTION_WATCHERS.append(watch)
+    try:
+        yield statements
+    finally:
+        CONNECTION_WATCHERS.remove(watch)
+# --8<-- [end:count_queries]
 
 
 def create_schema(path: str) -> None:
@@ -151,7 +179,8 @@ def later_than(previous: str) -> str:
 
 # --8<-- [start:plugin]
 class DatabasePlugin:
-    """One database connection per request, handed to routes as ``store``.
+    """One store per request, handed to routes as ``store``; it opens at most one
+    database connection, and the plugin closes it when the route is done.
 
     It has the same name as lesson 1's StorePlugin, so it takes its place.
     The store class comes from ``app.config["store.class"]``: later lessons
@@ -168,17 +197,20 @@ class DatabasePlugin:
     def setup(self, app):
         self.config = app.config
 
+    def open(self):
+        return connect(self.path, self.busy_timeout_ms)
+
     def apply(self, callback, route):
         if "store" not in route.get_callback_args():
             return callback
 
         def with_connection(*args, **kwargs):
-            db = connect(self.path, self.busy_timeout_ms)
+            store = self.config["store.class"](self.open)
             try:
-                kwargs["store"] = self.config["store.class"](db)
+                kwargs["store"] = store
                 return callback(*args, **kwargs)
             finally:
-                db.close()  # even when the route raised: no connection outlives its request
+                store.close()  # even when the route raised: no connection outlives its request
 
         return with_connection
 # --8<-- [end:plugin]

@@ -13,9 +13,11 @@ import os
 from dataclasses import dataclass, field
 
 
-def setting(default, doc, *, secret=False):
-    """A dataclass field that documents itself. ``secret`` keeps it out of repr()."""
-    return field(default=default, repr=not secret, metadata={"doc": doc, "secret": secret})
+def setting(default, doc, *, secret=False, env=None):
+    """A dataclass field that documents itself. ``secret`` keeps it out of repr();
+    ``env`` names its environment variable when that is not STAGECRAFT_<NAME>."""
+    return field(default=default, repr=not secret,
+                 metadata={"doc": doc, "secret": secret, "env": env})
 
 
 class SettingsError(ValueError):
@@ -72,6 +74,14 @@ class Settings:
         (), "Browser origins allowed to call the API, comma-separated. Empty: CORS off."
     )
 
+    # Lesson 6: caching.
+    cache: bool = setting(True, "Keep hot reads (tags, anonymous lists, articles) in a cache.")
+    redis_url: str | None = setting(
+        None, "Redis for the cache, shared by every worker (redis://host:port/db). Unset: "
+        "each process keeps its own cache in memory.", secret=True, env="REDIS_URL"
+    )
+    cache_ttl_seconds: int = setting(300, "Longest a cached read may live (s).")
+
     @classmethod
     def from_env(cls, environ=None, **overrides) -> Settings:
         """Build settings from ``STAGECRAFT_<NAME>`` variables, then apply overrides.
@@ -82,7 +92,7 @@ class Settings:
         environ = os.environ if environ is None else environ
         values, problems = {}, []
         for f in dataclasses.fields(cls):
-            name = env_name(f.name)
+            name = env_name(f)
             if name not in environ:
                 continue
             try:
@@ -95,8 +105,8 @@ class Settings:
         return cls(**values)
 
 
-def env_name(field_name: str) -> str:
-    return "STAGECRAFT_" + field_name.upper()
+def env_name(f: dataclasses.Field) -> str:
+    return f.metadata.get("env") or "STAGECRAFT_" + f.name.upper()
 
 
 def parse_value(f: dataclasses.Field, text: str):

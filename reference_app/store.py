@@ -11,6 +11,7 @@ is ever pasted into SQL text, so no value can change what the SQL means.
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 import unicodedata
@@ -19,9 +20,8 @@ from .database import later_than, utc_now, write_transaction
 from .routing import article_json, profile_json
 
 # --8<-- [start:list_sql]
-# One query serves every filter: a filter left as NULL matches everything.
+# One filter serves every list: a filter left as NULL matches everything.
 ARTICLE_FILTER = """
-from articles a
 where (:tag is null or a.id in (
         select at.article_id from article_tags at join tags t on t.id = at.tag_id
         where t.name = :tag))
@@ -32,9 +32,12 @@ where (:tag is null or a.id in (
   and (:followed_by is null or a.author_id in (
         select followed_id from follows where follower_id = :followed_by))
 """
-COUNT_ARTICLES = "select count(*) " + ARTICLE_FILTER
-LIST_ARTICLES = ("select a.* " + ARTICLE_FILTER
-                 + "order by a.created_at desc, a.id desc limit :limit offset :offset")
+NEWEST_FIRST = "order by a.created_at desc, a.id desc limit :limit offset :offset"
+# Bandit flags any SQL built with "+". Here every piece is a constant of this
+# module and values only ever travel as :parameters, so we mark the two lines
+# as reviewed (nosec) rather than copy the filter into each statement.
+COUNT_ARTICLES = "select count(*) from articles a" + ARTICLE_FILTER  # noqa: S608  # nosec B608
+LIST_ARTICLES = "select a.* from articles a" + ARTICLE_FILTER + NEWEST_FIRST  # noqa: S608  # nosec B608
 # --8<-- [end:list_sql]
 
 # --8<-- [start:per_article_sql]
@@ -50,6 +53,11 @@ IS_FAVORITE = "select 1 from favorites where user_id = ? and article_id = ?"
 # --8<-- [end:per_article_sql]
 
 
+def list_params(tag, author, favorited, followed_by, limit, offset) -> dict:
+    return {"tag": tag, "author": author, "favorited": favorited,
+            "followed_by": followed_by, "limit": limit, "offset": offset}
+
+
 def slugify(title: str) -> str:
     """'Hello, World!' -> 'hello-world'. Non-Latin titles fall back to 'article'."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
@@ -58,8 +66,20 @@ def slugify(title: str) -> str:
 
 
 class SqliteStore:
-    def __init__(self, db):
-        self.db = db  # a sqlite_utils.Database, open for this one request
+    """The data store on SQLite, made afresh for each request."""
+
+    def __init__(self, open_db):
+        self.open_db = open_db
+
+    @functools.cached_property
+    def db(self):
+        """This request's connection, opened the first time a query needs it: a
+        request that needs no query (lesson 6 answers some from a cache) opens none."""
+        return self.open_db()
+
+    def close(self):
+        if "db" in self.__dict__:  # only if it was ever opened
+            self.db.close()
 
     def one(self, sql, params=()):
         """The first row of a query as a dict, or None."""
@@ -72,8 +92,7 @@ class SqliteStore:
     # --8<-- [start:reads]
     def list_articles(self, *, tag=None, author=None, favorited=None, followed_by=None,
                       limit=20, offset=0, viewer_id=None):
-        params = {"tag": tag, "author": author, "favorited": favorited,
-                  "followed_by": followed_by, "limit": limit, "offset": offset}
+        params = list_params(tag, author, favorited, followed_by, limit, offset)
         count = self.value(COUNT_ARTICLES, params)
         rows = list(self.db.query(LIST_ARTICLES, params))
         return [self.article(row, viewer_id, with_body=False) for row in rows], count

@@ -8,7 +8,11 @@ everything an earlier one promised.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import shutil
+import socket
+import subprocess
 
 import pytest
 from webtest import TestApp
@@ -111,3 +115,42 @@ def post_form(client, path, fields=None, **kwargs):
 
 def with_settings(settings, **changes):
     return dataclasses.replace(settings, **changes)
+
+
+def need_program(name: str) -> str:
+    """The path of a system program a test needs. Missing on a laptop: skip, saying
+    how to get it. Missing under CI (CI=true): fail, because CI must install it."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (Debian: apt-get install {name})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; CI must install it in .ci/run")
+        pytest.skip(message)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real redis-server of our own, on a free loopback port, gone after the test."""
+    server = need_program("redis-server")
+    port = free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        for line in process.stdout:  # wait for its own word that it is ready: no sleeping
+            if "Ready to accept connections" in line:
+                break
+        else:
+            pytest.fail("redis-server exited before it was ready")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,0 +1,237 @@
+"""Lesson 6: fewer queries, indexes, a server-side cache and HTTP caching.
+
+Nothing here is timed. Speed is measured by `make bench`; these tests count
+SQL statements and check what the cache and the headers say.
+"""
+
+import dataclasses
+
+import pytest
+from webtest import TestApp
+
+from reference_app import create_app
+from reference_app.caching import INDEXES, query_plans
+from reference_app.database import connect, count_queries
+from reference_app.seed import seed
+
+pytestmark = pytest.mark.stage(6)
+
+
+def selects(statements):
+    return [s for s in statements if s.lstrip().lower().startswith("select")]
+
+
+def uncached(app, settings):
+    """The same stage without the server cache, to count queries honestly."""
+    return TestApp(create_app(app.config["stagecraft.stage"],
+                              dataclasses.replace(settings, cache=False)))
+
+
+@pytest.mark.parametrize("limit", [1, 5, 20])
+def test_a_list_costs_three_queries_whatever_its_length(app, settings, limit):
+    seed(settings.database, settings, users=5, articles=40)
+    client = uncached(app, settings)
+    with count_queries() as statements:
+        articles = client.get(f"/api/articles?limit={limit}").json["articles"]
+    assert len(articles) == limit
+    assert len(selects(statements)) == 3
+
+
+def test_before_lesson_6_the_same_list_costs_a_query_per_article(settings):
+    seed(settings.database, settings, users=5, articles=40)
+    client = TestApp(create_app(5, settings))
+    counts = {}
+    for limit in (1, 20):
+        with count_queries() as statements:
+            client.get(f"/api/articles?limit={limit}")
+        counts[limit] = len(selects(statements))
+    assert counts[20] - counts[1] == 19 * (counts[1] - 2)  # N+1: grows with every article
+
+
+def test_a_logged_in_list_is_three_queries_too(app, settings, accounts):
+    headers, _ = accounts.headers_for("alice")
+    with count_queries() as statements:
+        TestApp(app).get("/api/articles?limit=20", headers=headers)
+    # + 1 to look up the user behind the token
+    assert len(selects(statements)) == 3 + 1
+
+
+def test_tuned_answers_equal_the_plain_ones(app, settings, accounts):
+    headers, _ = accounts.headers_for("alice")
+    client = uncached(app, settings)
+    client.post("/api/profiles/grace/follow", headers=headers)
+    client.post("/api/articles/why-sqlite/favorite", headers=headers)
+    plain = TestApp(create_app(5, settings))
+    for path in ("/api/articles", "/api/articles?tag=history", "/api/articles/why-sqlite",
+                 "/api/articles/why-sqlite/comments", "/api/articles/feed"):
+        assert client.get(path, headers=headers).json == plain.get(path, headers=headers).json
+
+
+def test_the_indexes_exist_and_the_newest_list_uses_one(app, settings):
+    db = connect(settings.database)
+    names = {row["name"] for row in db.query("select name from sqlite_master where type='index'")}
+    assert {"articles_newest", "articles_by_author", "article_tags_by_tag",
+            "favorites_by_article", "comments_by_article"} <= names
+    plans = query_plans(db)
+    assert not any("TEMP B-TREE" in line for line in plans["newest articles"])
+    assert any("articles_newest" in line for line in plans["newest articles"])
+    assert INDEXES.count("create index") == 5
+
+
+# ---- The server-side cache --------------------------------------------------
+def test_a_cached_read_opens_no_connection(app, client):
+    client.get("/api/tags")
+    client.get("/api/articles")
+    with count_queries() as statements:
+        client.get("/api/tags")
+        client.get("/api/articles")
+        client.get("/api/articles/why-sqlite")
+    client.get("/api/articles/why-sqlite")
+    with count_queries() as again:
+        client.get("/api/articles/why-sqlite")
+    assert selects(again) == []
+    assert len(selects(statements)) == 2  # only the article was not cached yet
+
+
+def test_edits_are_seen_at_once(client, author, new_article):
+    headers, _ = author
+    slug = new_article(title="Before", tagList=["old"])["slug"]
+    client.get(f"/api/articles/{slug}")
+    client.get("/api/articles")
+    client.get("/api/tags")
+    updated = client.put_json(f"/api/articles/{slug}", {"article": {
+        "title": "After", "tagList": ["new"]}}, headers=headers).json["article"]
+    assert client.get(f"/api/articles/{updated['slug']}").json["article"]["title"] == "After"
+    client.get(f"/api/articles/{slug}", status=404)
+    assert client.get("/api/articles").json["articles"][0]["title"] == "After"
+    tags = client.get("/api/tags").json["tags"]
+    assert "new" in tags and "old" not in tags
+
+
+def test_deleting_is_seen_at_once(client, author, new_article):
+    slug = new_article(tagList=["only-here"])["slug"]
+    client.get(f"/api/articles/{slug}")
+    client.get("/api/tags")
+    count = client.get("/api/articles").json["articlesCount"]
+    client.delete(f"/api/articles/{slug}", headers=author[0])
+    client.get(f"/api/articles/{slug}", status=404)
+    assert client.get("/api/articles").json["articlesCount"] == count - 1
+    assert "only-here" not in client.get("/api/tags").json["tags"]
+
+
+def test_a_favorite_updates_the_anonymous_count(client, accounts):
+    headers, _ = accounts.headers_for("alice")
+    before = client.get("/api/articles/why-sqlite").json["article"]["favoritesCount"]
+    listed = {a["slug"]: a for a in client.get("/api/articles").json["articles"]}
+    assert listed["why-sqlite"]["favoritesCount"] == before
+    client.post("/api/articles/why-sqlite/favorite", headers=headers)
+    assert client.get("/api/articles/why-sqlite").json["article"]["favoritesCount"] == before + 1
+    listed = {a["slug"]: a for a in client.get("/api/articles").json["articles"]}
+    assert listed["why-sqlite"]["favoritesCount"] == before + 1
+
+
+def test_a_new_bio_shows_on_cached_articles(client, accounts):
+    headers, username = accounts.headers_for("alice")
+    slug = client.post_json("/api/articles", {"article": {"title": "t", "description": "d",
+                                                          "body": "b"}},
+                            headers=headers).json["article"]["slug"]
+    client.get(f"/api/articles/{slug}")
+    client.get("/api/articles")
+    client.put_json("/api/user", {"user": {"bio": "New bio"}}, headers=headers)
+    assert client.get(f"/api/articles/{slug}").json["article"]["author"]["bio"] == "New bio"
+    assert client.get("/api/articles").json["articles"][0]["author"]["bio"] == "New bio"
+
+
+def test_logged_in_answers_are_never_served_from_the_shared_cache(client, accounts):
+    headers, _ = accounts.headers_for("alice")
+    client.get("/api/articles/why-sqlite")  # cached for anonymous readers
+    client.post("/api/articles/why-sqlite/favorite", headers=headers)
+    mine = client.get("/api/articles/why-sqlite", headers=headers).json["article"]
+    anonymous = client.get("/api/articles/why-sqlite").json["article"]
+    assert mine["favorited"] is True and anonymous["favorited"] is False
+
+
+# ---- Several workers: why the cache must be shared --------------------------
+def two_workers(app, settings, **changes):
+    """Two app objects on one database: like two gunicorn workers, each with its
+    own memory."""
+    shared = dataclasses.replace(settings, **changes)
+    stage = app.config["stagecraft.stage"]
+    return TestApp(create_app(stage, shared)), TestApp(create_app(stage, shared))
+
+
+def edit_in_one_worker_read_in_the_other(app, settings, accounts, **changes):
+    worker_a, worker_b = two_workers(app, settings, **changes)
+    headers = accounts.login_demo()
+    worker_a.get("/api/articles/what-a-web-server-does")  # worker A caches it
+    worker_b.put_json("/api/articles/what-a-web-server-does",
+                      {"article": {"body": "Edited in worker B"}}, headers=headers)
+    return worker_a.get("/api/articles/what-a-web-server-does").json["article"]["body"]
+
+
+def test_an_in_process_cache_goes_stale_across_workers(app, settings, accounts):
+    body = edit_in_one_worker_read_in_the_other(app, settings, accounts)
+    assert body != "Edited in worker B"  # worker A still serves its own stale copy
+
+
+def test_redis_shared_by_all_workers_is_never_stale(app, settings, accounts, redis_url):
+    body = edit_in_one_worker_read_in_the_other(app, settings, accounts, redis_url=redis_url)
+    assert body == "Edited in worker B"
+
+
+def test_redis_really_holds_the_entries(app, settings, redis_url):
+    import redis
+
+    client = TestApp(create_app(app.config["stagecraft.stage"],
+                                dataclasses.replace(settings, redis_url=redis_url)))
+    client.get("/api/tags")
+    assert redis.Redis.from_url(redis_url).exists("tags") == 1
+
+
+def test_an_unreachable_redis_only_costs_speed(app, settings):
+    from conftest import free_port
+
+    down = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    client = TestApp(create_app(app.config["stagecraft.stage"],
+                                dataclasses.replace(settings, redis_url=down)))
+    assert client.get("/api/tags").json["tags"]
+    assert client.get("/api/articles").json["articlesCount"] == 5
+
+
+# ---- HTTP caching -----------------------------------------------------------
+def test_api_gets_carry_an_etag_and_vary(client):
+    response = client.get("/api/articles")
+    assert response.headers["ETag"].startswith('"')
+    assert "Authorization" in response.headers["Vary"]
+    assert response.headers["Cache-Control"] == "public, no-cache"
+
+
+def test_if_none_match_gets_a_bodiless_304(client):
+    etag = client.get("/api/articles/why-sqlite").headers["ETag"]
+    response = client.get("/api/articles/why-sqlite", headers={"If-None-Match": etag},
+                          status=304)
+    assert response.body == b"" and response.headers["ETag"] == etag
+    client.get("/api/articles/why-sqlite", headers={"If-None-Match": f'W/{etag}, "x"'},
+               status=304)
+    client.get("/api/articles/why-sqlite", headers={"If-None-Match": '"stale"'}, status=200)
+
+
+def test_the_etag_changes_when_the_data_does(client, author, new_article):
+    slug = new_article()["slug"]
+    etag = client.get(f"/api/articles/{slug}").headers["ETag"]
+    client.put_json(f"/api/articles/{slug}", {"article": {"body": "changed"}},
+                    headers=author[0])
+    response = client.get(f"/api/articles/{slug}", headers={"If-None-Match": etag})
+    assert response.status_int == 200 and response.headers["ETag"] != etag
+
+
+def test_logged_in_answers_are_not_stored(client, accounts):
+    headers, _ = accounts.headers_for("alice")
+    response = client.get("/api/articles", headers=headers)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Authorization" in response.headers["Vary"]
+
+
+def test_pages_and_errors_get_no_etag(client):
+    assert "ETag" not in client.get("/").headers
+    assert "ETag" not in client.get("/api/articles/nope", status=404).headers
