@@ -11,7 +11,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
 .DEFAULT_GOAL := help
-.PHONY: help setup serve seed reset routes check security test lint clean
+.PHONY: help setup serve seed reset routes check security notebooks test lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,12 +43,16 @@ security: setup ## the security lab (every exploit, both ways), then Bandit on t
 	$(BIN)/python -m security_checks
 	$(BIN)/bandit --quiet -c pyproject.toml -r reference_app
 
+notebooks: setup ## run every notebook in a fresh kernel; executed copies go to notebooks/_build/
+	$(BIN)/python -m notebooks.build
+
 lint: setup ## ruff and bandit
 	$(BIN)/ruff check .
 	$(BIN)/bandit --quiet -c pyproject.toml -r reference_app
 
-test: lint ## lint, then every test with coverage
+test: lint ## lint, then every test: the app's with coverage, then the lessons' own
 	$(BIN)/pytest --cov --cov-report=term
+	$(BIN)/pytest lessons -p no:cacheprovider -q
 
 clean: ## remove caches and build output (keeps .venv and instance/)
 	rm -rf .pytest_cache .ruff_cache .coverage htmlcov site build *.egg-info

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bottle
 
-from . import api, auth, caching, database, routing, security, social
+from . import api, auth, caching, database, deployment, routing, security, social
 from .settings import Settings
 
 STAGES = {
@@ -18,6 +18,7 @@ STAGES = {
     4: "Auth",
     5: "Security",
     6: "Caching",
+    7: "Deployment",
 }
 LAST_STAGE = max(STAGES)
 
@@ -44,6 +45,8 @@ def create_app(stage: int = LAST_STAGE, settings: Settings | None = None) -> bot
         security.install(app, settings)   # 5. headers, CSRF, throttling, limits, CORS
     if stage >= 6:
         caching.install(app, settings)    # 6. fewer queries, indexes, a cache, ETags
+    if stage >= 7:
+        deployment.install(app, settings) # 7. request ids, JSON logs, health checks
     return app
 # --8<-- [end:create_app]
 

@@ -17,9 +17,11 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIServer, make_server
 
 from . import LAST_STAGE, STAGES, create_app
+from .backups import BackupError, backup, restore
 from .database import connect, create_schema
+from .deployment import ProductionServer
 from .seed import reset, seed
-from .settings import Settings, SettingsError
+from .settings import Settings, SettingsError, env_name
 
 PROG = "reference-app"
 
@@ -37,6 +39,11 @@ def parser() -> argparse.ArgumentParser:
                        help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
     serve.add_argument("--db", help="SQLite file (default: instance/stagecraft.db)")
+    serve.add_argument("--prod", action="store_true",
+                       help="production: gunicorn with gunicorn.conf.py, JSON logs, and "
+                            "STAGECRAFT_JWT_SECRET required")
+    serve.add_argument("--workers", type=int, help="gunicorn workers, with --prod "
+                       "(default: cores + 1)")
 
     seeder = commands.add_parser("seed", help="write deterministic demo data")
     seeder.add_argument("--db", help="SQLite file (default: instance/stagecraft.db)")
@@ -49,6 +56,19 @@ def parser() -> argparse.ArgumentParser:
 
     resetter = commands.add_parser("reset", help="delete all data and start empty")
     resetter.add_argument("--db", help="SQLite file (default: instance/stagecraft.db)")
+
+    backup = commands.add_parser("backup", help="copy the live database safely, then check it")
+    backup.add_argument("destination", metavar="DEST", help="file to write the backup to")
+    backup.add_argument("--db", help="SQLite file (default: instance/stagecraft.db)")
+    backup.add_argument("--force", action="store_true", help="replace DEST if it exists")
+
+    restore = commands.add_parser("restore", help="put a backup back into the database")
+    restore.add_argument("source", metavar="SRC", help="the backup file")
+    restore.add_argument("--db", help="SQLite file (default: instance/stagecraft.db)")
+    restore.add_argument("--force", action="store_true",
+                         help="overwrite a database that holds data")
+
+    commands.add_parser("settings", help="list every setting, its variable and default")
 
     routes = commands.add_parser("routes", help="print the route table of a stage")
     routes.add_argument("--stage", type=int, choices=STAGES, default=LAST_STAGE, metavar="N",
@@ -65,6 +85,8 @@ def main(argv=None) -> int:
         return COMMANDS[args.command](args, settings)
     except SettingsError as error:
         return fail(f"bad setting: {error}")
+    except BackupError as error:
+        return fail(str(error))
     except sqlite3.Error as error:
         return fail(f"cannot use the database {settings.database}: {error}")
     except OSError as error:
@@ -86,6 +108,8 @@ class DevServer(ThreadingMixIn, WSGIServer):
 
 
 def serve(args, settings) -> int:
+    if args.prod:
+        return serve_production(args, settings)
     app = create_app(args.stage, settings)
     with make_server(args.host, args.port, app, server_class=DevServer) as server:
         host, port = server.server_address[:2]
@@ -94,6 +118,21 @@ def serve(args, settings) -> int:
               "(Ctrl-C stops it)", file=sys.stderr, flush=True)
         server.serve_forever()
     return 0
+
+
+# --8<-- [start:serve_prod]
+def serve_production(args, settings) -> int:
+    """Check everything once, here, then run gunicorn in this process."""
+    settings = dataclasses.replace(settings, production=True)
+    # Building the app checks the secret and creates the schema and indexes now,
+    # so a mistake is one line here, not a traceback in every worker.
+    create_app(args.stage, settings)
+    print(f"Stage {args.stage} ({STAGES[args.stage]}) with gunicorn on "
+          f"http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+    ProductionServer(lambda: create_app(args.stage, settings),
+                     bind=f"{args.host}:{args.port}", workers=args.workers).run()
+    return 0
+# --8<-- [end:serve_prod]
 
 
 def seed_command(args, settings) -> int:
@@ -132,6 +171,28 @@ def reset_command(args, settings) -> int:
     return 0
 
 
+def backup_command(args, settings) -> int:
+    size = backup(settings.database, args.destination, force=args.force)
+    print(f"Backed up {settings.database} to {args.destination} ({size} bytes, "
+          "integrity ok).", file=sys.stderr)
+    return 0
+
+
+def restore_command(args, settings) -> int:
+    restore(args.source, settings.database, force=args.force)
+    print(f"Restored {settings.database} from {args.source}.", file=sys.stderr)
+    return 0
+
+
+def settings_command(args, settings) -> int:
+    """Every setting as a Markdown table: the docs include this very output."""
+    print("| Variable | Default | What it does |\n|---|---|---|")
+    for f in dataclasses.fields(Settings):
+        default = "(unset)" if f.default is None else f"`{f.default!r}`"
+        print(f"| `{env_name(f)}` | {default} | {f.metadata['doc']} |")
+    return 0
+
+
 def routes_command(args, settings) -> int:
     # Building an app at stage 2 or later creates a database and (from lesson 4)
     # a key; listing routes must touch neither the real data nor its secrets.
@@ -145,4 +206,5 @@ def routes_command(args, settings) -> int:
 
 
 COMMANDS = {"serve": serve, "seed": seed_command, "reset": reset_command,
-            "routes": routes_command}
+            "backup": backup_command, "restore": restore_command,
+            "settings": settings_command, "routes": routes_command}

@@ -77,6 +77,7 @@ create table if not exists favorites (
 # --8<-- [end:schema]
 
 
+# --8<-- [start:install]
 def install(app: bottle.Bottle, settings) -> None:
     """Swap lesson 1's in-memory store for SQLite: same plugin name, same routes."""
     from .store import SqliteStore  # here, not at the top: store.py uses this module
@@ -85,6 +86,7 @@ def install(app: bottle.Bottle, settings) -> None:
     app.config["store.class"] = SqliteStore
     app.uninstall("store")
     app.install(DatabasePlugin(settings.database, settings.busy_timeout_ms))
+# --8<-- [end:install]
 
 
 # --8<-- [start:connect]

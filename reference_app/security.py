@@ -42,6 +42,7 @@ AUTH_PATHS = {"/api/users", "/api/users/login", "/api/user", "/login", "/registe
 WEAK_SECRETS = {"secret", "changeme", "change-me", "password", "jwt-secret", "development"}
 
 
+# --8<-- [start:install]
 def install(app: bottle.Bottle, settings) -> None:
     if settings.production:
         check_production_secret(settings)
@@ -52,6 +53,7 @@ def install(app: bottle.Bottle, settings) -> None:
     wrap_error_handler(app, 500, guard.secure_response)
     app.install(LoginThrottle(settings))
     app.route("/.well-known/security.txt", "GET", security_txt)
+# --8<-- [end:install]
 
 
 # --8<-- [start:secret]
@@ -140,7 +142,8 @@ class Guard:
         if personal:
             response.set_header("Cache-Control", "no-store")
         new_cookie = request.environ.get("stagecraft.new_csrf_cookie")
-        if new_cookie:
+        # Pages only. Bottle fills in its default, text/html, after this hook runs.
+        if new_cookie and response.content_type in ("", "text/html; charset=UTF-8"):
             response.set_cookie(CSRF_COOKIE, new_cookie, path="/", httponly=True,
                                 samesite="lax", secure=self.settings.behind_tls)
         self.allow_origin()

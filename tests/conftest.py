@@ -154,3 +154,106 @@ def redis_url(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# ---- A real production server, for tests that need gunicorn over HTTP -------
+TEST_SECRET = "test-only-secret-0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+class RunningServer:
+    """`reference-app serve --prod` in its own process group, its log collected."""
+
+    def __init__(self, workdir, database, workers=2, stage=None, env=None):
+        import sys
+        import threading
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        environment = {**os.environ, "STAGECRAFT_JWT_SECRET": TEST_SECRET,
+                       "STAGECRAFT_INSTANCE_PATH": str(workdir),
+                       "STAGECRAFT_ARGON2_TIME_COST": "1", "STAGECRAFT_ARGON2_MEMORY_KIB": "8",
+                       **(env or {})}
+        command = [sys.executable, "-m", "reference_app", "serve", "--prod",
+                   "--port", str(self.port), "--db", str(database), "--workers", str(workers)]
+        if stage:
+            command += ["--stage", str(stage)]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, env=environment,
+                                        start_new_session=True)  # its own group: killable whole
+        self.lines: list[str] = []
+        ready = threading.Event()
+
+        def collect():
+            for line in self.process.stdout:
+                self.lines.append(line)
+                if "Listening at" in line:
+                    ready.set()  # the socket is bound; requests wait in its queue from now
+            ready.set()
+
+        threading.Thread(target=collect, daemon=True).start()
+        if not ready.wait(60) or self.process.poll() is not None:
+            self.stop()
+            pytest.fail("serve --prod did not start:\n" + self.log)
+
+    @property
+    def log(self) -> str:
+        return "".join(self.lines)
+
+    def access_lines(self) -> list[dict]:
+        import json
+
+        entries = [json.loads(line) for line in self.lines if line.startswith("{")]
+        return [e for e in entries if e.get("logger") == "reference_app.access"]
+
+    def kill(self, signal_number=None):
+        import signal
+
+        try:
+            os.killpg(self.process.pid, signal_number or signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout=30)
+
+    def stop(self):
+        import signal
+
+        if self.process.poll() is None:
+            self.kill(signal.SIGTERM)  # graceful: gunicorn lets requests finish
+
+
+@pytest.fixture
+def production(tmp_path):
+    """Start real `serve --prod` servers; every one is stopped after the test."""
+    started = []
+
+    def start(database=None, **kwargs):
+        workdir = tmp_path / f"server{len(started)}"
+        workdir.mkdir()
+        server = RunningServer(workdir, database or tmp_path / "prod.db", **kwargs)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def http(method, url, body=None, headers=None, timeout=30):
+    """(status, headers, parsed JSON or text) over real HTTP, without raising on 4xx/5xx."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        **({"Content-Type": "application/json"} if data else {}), **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            raw, status, got = response.read(), response.status, response.headers
+    except urllib.error.HTTPError as error:
+        raw, status, got = error.read(), error.code, error.headers
+    text = raw.decode("utf-8", "replace")
+    try:
+        return status, got, json.loads(text)
+    except ValueError:
+        return status, got, text

@@ -103,9 +103,9 @@ def test_serve_answers_over_real_http_at_every_stage(tmp_path, stage):
     process, url = start_server(tmp_path, "--stage", str(stage))
     try:
         assert url.startswith("http://127.0.0.1:"), url
-        with urllib.request.urlopen(url + "api/tags", timeout=10) as response:  # noqa: S310
+        with urllib.request.urlopen(url + "api/tags", timeout=10) as response:
             assert response.status == 200
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+        with urllib.request.urlopen(url, timeout=10) as response:
             assert b"conduit" in response.read()
     finally:
         process.terminate()

@@ -1,0 +1,39 @@
+"""gunicorn's settings for `reference-app serve --prod` (lesson 7).
+
+`serve --prod` passes --bind, and --workers when given; everything else is here.
+"""
+
+import multiprocessing
+import os
+
+from reference_app.deployment import LOGGING
+
+bind = "127.0.0.1:8000"  # this machine only; serve --prod --host/--port change it
+
+# Sync workers each handle one request at a time and these requests are CPU
+# work, so about one per core, plus one to cover a worker waiting on the disk.
+# More workers than that only queue for the same cores and for SQLite's single
+# writer: the load lab measures it. WEB_CONCURRENCY is the usual override.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+worker_class = "sync"
+
+timeout = 30            # a worker silent for longer is killed and replaced
+graceful_timeout = 20   # on SIGTERM, in-flight requests get this long to finish
+keepalive = 2
+max_requests = 2000     # recycle workers now and then, so a slow leak never grows
+max_requests_jitter = 200
+
+# Each worker builds its own app after the fork, so no SQLite connection (or
+# socket) is ever shared between processes.
+preload_app = False
+
+# gunicorn 27 opens a control socket in ~/.gunicorn unless told not to.
+control_socket_disable = True
+
+# The app writes its own JSON access log (deployment.py); gunicorn's own
+# messages go through the same JSON formatter.
+accesslog = None
+logconfig_dict = LOGGING
+
+# Believe X-Forwarded-Proto only from a proxy on this machine (nginx).
+forwarded_allow_ips = "127.0.0.1"
