@@ -135,7 +135,7 @@ class Guard:
         response.set_header("X-Content-Type-Options", "nosniff")
         response.set_header("Referrer-Policy", "strict-origin-when-cross-origin")
         response.set_header("Content-Security-Policy", PAGE_CSP)
-        if self.settings.behind_tls or request.urlparts.scheme == "https":
+        if self.settings.behind_tls or request.environ.get("wsgi.url_scheme") == "https":
             response.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         personal = (request.get_header("Authorization") or request.get_cookie(SESSION_COOKIE)
                     or request.path in AUTH_PATHS)

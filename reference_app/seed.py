@@ -16,9 +16,10 @@ from .routing import load_demo_data
 
 # Every demo user's password: demo data, in the demo data file, named in the README.
 DEMO_PASSWORD = load_demo_data()["demo_password"]
+# Twenty tags in all, the demo world's seven among them.
 TAGS = ["python", "http", "sql", "testing", "security", "caching", "deployment", "bottle",
-        "sqlite", "api", "auth", "performance", "logging", "design", "career", "history",
-        "debugging", "databases", "web", "tools"]
+        "sqlite", "api", "auth", "performance", "logging", "design", "basics", "history",
+        "debugging", "databases", "web", "routing"]
 GENERATED_START = datetime(2025, 1, 1, tzinfo=timezone.utc)
 BATCH = 1000
 

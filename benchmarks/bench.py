@@ -1,0 +1,182 @@
+"""`make bench`: what lesson 6 bought, measured with wrk.
+
+It seeds a fresh database (500 articles, 50 users, 20 tags), then serves it
+with gunicorn and 2 workers on 127.0.0.1, first at stage 5 (before lesson 6),
+then at the last stage, and measures three routes at each. In the same run it
+measures a Bottle hello-world on the same server: the ceiling no route can
+beat. It prints a table with the ratios and writes it to
+benchmarks/results.md, which lesson 6 includes: the numbers on the page are
+the numbers this command printed.
+
+Absolute numbers depend on the machine. Compare the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from reference_app import LAST_STAGE, Settings
+from reference_app.seed import seed
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results.md"
+GUNICORN_CONF = ROOT / "reference_app" / "gunicorn.conf.py"
+ROUTES = {
+    "list": "/api/articles?limit=20",
+    "tags": "/api/tags",
+    "article": "/api/articles/generated-article-250",
+}
+TARGETS = [  # (what, numerator, denominator, at least)
+    ("last stage's list vs stage 5's", ("last", "list"), (5, "list"), 3.0),
+    ("last stage's list vs the ceiling", ("last", "list"), ("hello", "hello"), 0.4),
+    ("cached tags vs the ceiling", ("last", "tags"), ("hello", "hello"), 0.8),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def server(command: list[str], env: dict):
+    """Run a server until the block ends; yield its URL once it listens."""
+    port = free_port()
+    command = [arg.replace("{port}", str(port)) for arg in command]
+    process = subprocess.Popen([sys.executable, *command], env=env, cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    listening = threading.Event()
+
+    def watch():
+        for line in process.stdout:
+            if "Listening at" in line:
+                listening.set()
+        listening.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+    try:
+        if not listening.wait(60) or process.poll() is not None:
+            raise SystemExit(f"bench: the server did not start: {' '.join(command)}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+
+
+def wrk(url: str, seconds: int, connections: int) -> dict:
+    """Requests per second and p50/p99 latency (ms) from one wrk run."""
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise SystemExit(f"bench: {url} answered {errors.group(1)} errors:\n{output}")
+    return {"rps": rate, "p50": latency(output, "50%"), "p99": latency(output, "99%")}
+
+
+def latency(output: str, percentile: str) -> float:
+    value, unit = re.search(rf"^\s+{percentile}\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def warm(url: str) -> None:
+    """One request per route first: imports, caches and the page cache settle."""
+    import urllib.request
+
+    for path in ROUTES.values():
+        with urllib.request.urlopen(url + path, timeout=30) as response:  # noqa: S310
+            response.read()
+
+
+def measure(seconds: int, connections: int) -> dict:
+    results = {}
+    env = {**os.environ, "STAGECRAFT_JWT_SECRET": secrets.token_urlsafe(48)}
+    with tempfile.TemporaryDirectory() as scratch:
+        database = f"{scratch}/bench.db"
+        counts = seed(database, Settings(instance_path=scratch), users=50, articles=500)
+        print(f"seeded: {counts['articles']} articles, {counts['users']} users, "
+              f"{counts['tags']} tags", file=sys.stderr)
+        env["STAGECRAFT_INSTANCE_PATH"] = scratch
+        hello = ["-m", "gunicorn", "--config", str(GUNICORN_CONF), "--workers", "2",
+                 "--bind", "127.0.0.1:{port}", "benchmarks.hello:app"]
+        with server(hello, env) as url:
+            print("measuring the hello-world ceiling", file=sys.stderr)
+            results[("hello", "hello")] = wrk(url + "/hello", seconds, connections)
+        # Stage 5 first, on the file as seeded: lesson 6's indexes do not exist yet.
+        for stage in (5, LAST_STAGE):
+            app = ["-m", "reference_app", "serve", "--prod", "--stage", str(stage),
+                   "--workers", "2", "--port", "{port}", "--db", database]
+            with server(app, env) as url:
+                warm(url)
+                for name, path in ROUTES.items():
+                    print(f"measuring stage {stage} {path}", file=sys.stderr)
+                    key = "last" if stage == LAST_STAGE else stage
+                    results[(key, name)] = wrk(url + path, seconds, connections)
+    return results
+
+
+def table(results: dict, seconds: int, connections: int) -> str:
+    ceiling = results[("hello", "hello")]["rps"]
+    lines = [
+        f"Measured by `make bench` on {time.strftime('%Y-%m-%d')}: Python "
+        f"{platform.python_version()}, {os.cpu_count()} cores, gunicorn with 2 workers, "
+        f"`wrk -t1 -c{connections} -d{seconds}s` on 127.0.0.1. Seeded with 500 articles, "
+        "50 users and 20 tags.",
+        "",
+        f"| Route | Stage 5 req/s | Stage {LAST_STAGE} req/s | Stage {LAST_STAGE} / stage 5 "
+        f"| Stage {LAST_STAGE} / ceiling | p50 ms (5 → {LAST_STAGE}) "
+        f"| p99 ms (5 → {LAST_STAGE}) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, path in ROUTES.items():
+        before, after = results[(5, name)], results[("last", name)]
+        lines.append(
+            f"| `GET {path}` | {before['rps']:,.0f} | {after['rps']:,.0f} "
+            f"| {after['rps'] / before['rps']:.1f}× | {after['rps'] / ceiling:.2f}× "
+            f"| {before['p50']:.1f} → {after['p50']:.1f} | {before['p99']:.1f} → {after['p99']:.1f} |")
+    hello = results[("hello", "hello")]
+    lines += [f"| `GET /hello` (the ceiling) | | {ceiling:,.0f} | | 1.00× "
+              f"| {hello['p50']:.1f} | {hello['p99']:.1f} |", "", "Targets:", ""]
+    for what, top, bottom, least in TARGETS:
+        ratio = results[top]["rps"] / results[bottom]["rps"]
+        verdict = "met" if ratio >= least else "NOT met"
+        lines.append(f"- {what}: {ratio:.2f}×, target at least {least}×: {verdict}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=10, help="per wrk run (default 10)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
+    parser.add_argument("--output", default=str(RESULTS), help="where to write the table")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("bench: wrk is not installed. On Debian or Ubuntu: sudo apt-get install wrk; "
+              "on macOS: brew install wrk.", file=sys.stderr)
+        return 2
+    text = table(measure(args.seconds, args.connections), args.seconds, args.connections)
+    print(text)
+    Path(args.output).write_text(text)
+    print(f"written to {args.output}", file=sys.stderr)
+    return 0 if "NOT met" not in text else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
