@@ -101,7 +101,7 @@ def warm(url: str) -> None:
     import urllib.request
 
     for path in ROUTES.values():
-        with urllib.request.urlopen(url + path, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(url + path, timeout=30) as response:
             response.read()
 
 
@@ -150,7 +150,8 @@ def table(results: dict, seconds: int, connections: int) -> str:
         lines.append(
             f"| `GET {path}` | {before['rps']:,.0f} | {after['rps']:,.0f} "
             f"| {after['rps'] / before['rps']:.1f}× | {after['rps'] / ceiling:.2f}× "
-            f"| {before['p50']:.1f} → {after['p50']:.1f} | {before['p99']:.1f} → {after['p99']:.1f} |")
+            f"| {before['p50']:.1f} → {after['p50']:.1f} "
+            f"| {before['p99']:.1f} → {after['p99']:.1f} |")
     hello = results[("hello", "hello")]
     lines += [f"| `GET /hello` (the ceiling) | | {ceiling:,.0f} | | 1.00× "
               f"| {hello['p50']:.1f} | {hello['p99']:.1f} |", "", "Targets:", ""]
