@@ -33,20 +33,20 @@ def install(app: bottle.Bottle) -> None:
     app.install(DemoAuthorPlugin())
     # --8<-- [start:routes]
     app.route("/api/articles", "POST", create_article, auth="required")
-    app.route("/api/articles/<slug>", "PUT", update_article, auth="required")
-    app.route("/api/articles/<slug>", "DELETE", delete_article, auth="required")
-    app.route("/api/articles/<slug>/comments", "POST", add_comment, auth="required")
-    app.route("/api/articles/<slug>/comments/<comment_id:int>", "DELETE", delete_comment,
+    app.route("/api/articles/<slug:slug>", "PUT", update_article, auth="required")
+    app.route("/api/articles/<slug:slug>", "DELETE", delete_article, auth="required")
+    app.route("/api/articles/<slug:slug>/comments", "POST", add_comment, auth="required")
+    app.route("/api/articles/<slug:slug>/comments/<comment_id:id>", "DELETE", delete_comment,
               auth="required")
     app.route("/api/openapi.json", "GET", openapi_document)
     # --8<-- [end:routes]
     app.route("/editor", "GET", editor_page, auth="required")
     app.route("/editor", "POST", editor_submit, auth="required")
-    app.route("/editor/<slug>", "GET", editor_page, auth="required")
-    app.route("/editor/<slug>", "POST", editor_submit, auth="required")
-    app.route("/article/<slug>/delete", "POST", delete_article_form, auth="required")
-    app.route("/article/<slug>/comments", "POST", comment_form, auth="required")
-    app.route("/article/<slug>/comments/<comment_id:int>/delete", "POST", delete_comment_form,
+    app.route("/editor/<slug:slug>", "GET", editor_page, auth="required")
+    app.route("/editor/<slug:slug>", "POST", editor_submit, auth="required")
+    app.route("/article/<slug:slug>/delete", "POST", delete_article_form, auth="required")
+    app.route("/article/<slug:slug>/comments", "POST", comment_form, auth="required")
+    app.route("/article/<slug:slug>/comments/<comment_id:id>/delete", "POST", delete_comment_form,
               auth="required")
 
 
@@ -136,12 +136,13 @@ def clean_tags(data, errors):
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         errors["tagList"] = ["must be a list of strings"]
         return None
+    if len(tags) > MAX_TAGS or any(len(tag) > MAX_LENGTH["tag"] for tag in tags):
+        errors["tagList"] = [f"at most {MAX_TAGS} tags of {MAX_LENGTH['tag']} characters"]
+        return None
     cleaned = []
     for tag in (tag.strip() for tag in tags):
         if tag and tag not in cleaned:  # keep the order sent, drop blanks and repeats
             cleaned.append(tag)
-    if len(cleaned) > MAX_TAGS or any(len(tag) > MAX_LENGTH["tag"] for tag in cleaned):
-        errors["tagList"] = [f"at most {MAX_TAGS} tags of {MAX_LENGTH['tag']} characters"]
     return cleaned
 
 

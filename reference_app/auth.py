@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 import secrets
 import sqlite3
 import time
@@ -34,15 +33,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from bottle import request, response
 
 from .api import field_errors, public_user, read_json
-from .routing import VIEWER_KEY, api_error, render_page, viewer_id
+from .routing import EMAIL, USERNAME, VIEWER_KEY, api_error, render_page, viewer_id
 from .settings import SettingsError
 
 audit = logging.getLogger("reference_app.audit")
 
 SESSION_COOKIE = "session"
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
-USERNAME = re.compile(r"[\w.-]{1,40}")  # letters, digits, _ . - : safe in a URL path
-EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}")
 
 
 def install(app: bottle.Bottle, settings) -> None:

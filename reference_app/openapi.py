@@ -11,17 +11,41 @@ import re
 
 from bottle import request
 
+from .routing import EMAIL as EMAIL_PATTERN
+from .routing import USERNAME as USERNAME_PATTERN
+
 
 def ref(name):
     return {"$ref": f"#/components/schemas/{name}"}
 
 
 def obj(required, **properties):
+    """An object we send: exactly these properties."""
     return {"type": "object", "required": list(required), "properties": properties,
             "additionalProperties": False}
 
 
+def sent(required, **properties):
+    """An object a client sends: these properties; others are ignored, not refused."""
+    return {"type": "object", "required": list(required), "properties": properties}
+
+
 STRING, NULLABLE = {"type": "string"}, {"type": ["string", "null"]}
+
+
+def text(max_length, **more):
+    """A string the app accepts: at least one non-space character, at most max_length."""
+    return {"type": "string", "pattern": r"\S", "maxLength": max_length, **more}
+
+
+# What the validation in api.py and auth.py enforces, said in JSON Schema.
+USERNAME = text(40, pattern=f"^{USERNAME_PATTERN.pattern}$")
+EMAIL = text(320, pattern=f"^{EMAIL_PATTERN.pattern}$")
+PASSWORD = {"type": "string", "minLength": 8, "maxLength": 128}
+IMAGE = {"type": ["string", "null"], "pattern": r"^(https?://.*)?$"}
+TAG_LIST = {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 64},
+            "description": "Kept in the order sent; blank tags and repeats are dropped."}
+TITLE, DESCRIPTION, BODY, COMMENT = text(200), text(1000), text(100_000), text(10_000)
 TIME = {"type": "string", "format": "date-time"}
 PROFILE_FIELDS = ("username", "bio", "image", "following")
 SUMMARY_FIELDS = ("slug", "title", "description", "tagList", "createdAt", "updatedAt",
@@ -45,18 +69,18 @@ SCHEMAS = {
                                        "additionalProperties": {"type": "array",
                                                                 "items": STRING}}),
     # What clients send. Validation lives in the app; these say what is expected.
-    "NewUser": obj(("user",), user=obj(("username", "email", "password"), username=STRING,
-                                       email=STRING, password=STRING)),
-    "LoginUser": obj(("user",), user=obj(("email", "password"), email=STRING, password=STRING)),
-    "UpdateUser": obj(("user",), user=obj((), username=STRING, email=STRING, password=STRING,
-                                          bio=NULLABLE, image=NULLABLE)),
-    "NewArticle": obj(("article",), article=obj(
-        ("title", "description", "body"), title=STRING, description=STRING, body=STRING,
-        tagList={"type": "array", "items": STRING})),
-    "UpdateArticle": obj(("article",), article=obj(
-        (), title=STRING, description=STRING, body=STRING,
-        tagList={"type": "array", "items": STRING})),
-    "NewComment": obj(("comment",), comment=obj(("body",), body=STRING)),
+    "NewUser": sent(("user",), user=sent(("username", "email", "password"), username=USERNAME,
+                                       email=EMAIL, password=PASSWORD)),
+    "LoginUser": sent(("user",), user=sent(("email", "password"), email=text(320),
+                                         password={"type": "string", "minLength": 1})),
+    "UpdateUser": sent(("user",), user=sent((), username=USERNAME, email=EMAIL, password=PASSWORD,
+                                          bio=NULLABLE, image=IMAGE)),
+    "NewArticle": sent(("article",), article=sent(
+        ("title", "description", "body"), title=TITLE, description=DESCRIPTION, body=BODY,
+        tagList=TAG_LIST)),
+    "UpdateArticle": sent(("article",), article=sent(
+        (), title=TITLE, description=DESCRIPTION, body=BODY, tagList=TAG_LIST)),
+    "NewComment": sent(("comment",), comment=sent(("body",), body=COMMENT)),
 }
 
 WRAPPERS = {  # response name -> (key, schema)
@@ -120,7 +144,8 @@ def wrapped(name):
 ARTICLE_LIST = obj(("articles", "articlesCount"),
                    articles={"type": "array", "items": ref("ArticleSummary")},
                    articlesCount={"type": "integer", "minimum": 0})
-SLUG, USERNAME = path_param("slug"), path_param("username")
+SLUG = {**path_param("slug"), "schema": {"type": "string", "pattern": "^[a-z0-9-]+$"}}
+USERNAME = path_param("username")
 ARTICLE_OK = ("200", wrapped("ArticleResponse"))
 
 PATHS = {
@@ -138,7 +163,7 @@ PATHS = {
         errors=("404",))},
     "/api/profiles/{username}/follow": {
         method: operation(f"{verb} user", ("200", wrapped("ProfileResponse")),
-                          auth="required", params=[USERNAME], errors=("404", "422"))
+                          auth="required", params=[USERNAME], errors=("403", "404"))
         for method, verb in (("post", "follow"), ("delete", "unfollow"))
     },
     "/api/articles": {
@@ -166,7 +191,9 @@ PATHS = {
     },
     "/api/articles/{slug}/comments/{comment_id}": {"delete": operation(
         "delete comment", ("204", None), auth="required",
-        params=[SLUG, path_param("comment_id", "integer")], errors=("403", "404"))},
+        params=[SLUG, {**path_param("comment_id"), "schema": {
+            "type": "integer", "minimum": 1, "maximum": 999_999_999_999_999_999}}],
+        errors=("403", "404"))},
     "/api/articles/{slug}/favorite": {
         method: operation(f"{verb} article", ARTICLE_OK, auth="required", params=[SLUG],
                           errors=("404",))
@@ -193,7 +220,7 @@ DOCUMENT = {
 
 
 def openapi_path(rule: str) -> str:
-    """Bottle's ``/articles/<slug>`` or ``<id:int>`` becomes OpenAPI's ``/articles/{slug}``."""
+    """Bottle's ``/articles/<slug:slug>`` becomes OpenAPI's ``/articles/{slug}``."""
     return re.sub(r"<(\w+)(?::[^>]*)?>", r"{\1}", rule)
 
 

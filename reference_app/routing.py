@@ -38,23 +38,48 @@ PAGE_EXTRAS_KEY = "stagecraft.page_extras"
 def install(app: bottle.Bottle) -> None:
     """Add lesson 1's routes, error handlers and store to ``app``."""
     app.install(StorePlugin(MemoryStore(load_demo_data())))
+    app.router.add_filter("slug", slug_filter)
+    app.router.add_filter("id", id_filter)
 
     # --8<-- [start:routes]
     # auth="optional" is route config: inert until lesson 4's auth plugin reads it.
     app.route("/api/articles", "GET", list_articles, auth="optional")
-    app.route("/api/articles/<slug>", "GET", get_article, auth="optional")
-    app.route("/api/articles/<slug>/comments", "GET", list_comments, auth="optional")
+    app.route("/api/articles/<slug:slug>", "GET", get_article, auth="optional")
+    app.route("/api/articles/<slug:slug>/comments", "GET", list_comments, auth="optional")
     app.route("/api/profiles/<username>", "GET", get_profile, auth="optional")
     app.route("/api/tags", "GET", list_tags)
 
     app.route("/", "GET", home_page, auth="optional")
-    app.route("/article/<slug>", "GET", article_page, auth="optional")
+    app.route("/article/<slug:slug>", "GET", article_page, auth="optional")
     app.route("/profile/<username>", "GET", profile_page, auth="optional")
     app.route("/static/<filename:path>", "GET", static_file)
     # --8<-- [end:routes]
 
     for status in ERROR_FIELDS:
         app.error(status)(error_handler)
+
+
+# What a username and an email look like; lesson 4 validates them, and the
+# OpenAPI document (lesson 3) quotes these very patterns. Spelled out rather
+# than with \s, which means different things in Python and in JSON Schema.
+USERNAME = re.compile(r"[\w.-]{1,40}")  # letters, digits, _ . - : safe in a URL path
+EMAIL = re.compile(r"[^@\x00-\x20\x7f]{1,64}@[^@\x00-\x20\x7f]{1,255}")
+
+
+# --8<-- [start:slug_filter]
+def slug_filter(config):
+    """What ``<slug:slug>`` in a route matches: lowercase letters, digits and
+    hyphens, and never the word "feed", which /api/articles/feed (lesson 4)
+    keeps for itself. Bottle wants (regex, to Python, to URL)."""
+    return r"(?!feed(?:/|$))[a-z0-9-]+", None, None
+
+
+def id_filter(config):
+    """What ``<comment_id:id>`` matches: a positive whole number that fits in a
+    SQLite integer (up to 18 digits). Bottle's own ``int`` would pass on any
+    length, and SQLite would fail on it with a 500."""
+    return r"[1-9][0-9]{0,17}", int, str
+# --8<-- [end:slug_filter]
 
 
 # --8<-- [start:api_error]
@@ -119,7 +144,7 @@ def list_tags(store):
 
 
 # --8<-- [start:query_params]
-WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # nine digits: far past any real page, never an overflow
+WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")  # ten digits: past any real page, never an overflow
 
 
 def query_text(name: str) -> str | None:

@@ -19,33 +19,34 @@ def install(app: bottle.Bottle) -> None:
     # --8<-- [start:routes]
     app.route("/api/profiles/<username>/follow", "POST", follow, auth="required")
     app.route("/api/profiles/<username>/follow", "DELETE", unfollow, auth="required")
-    app.route("/api/articles/<slug>/favorite", "POST", favorite, auth="required")
-    app.route("/api/articles/<slug>/favorite", "DELETE", unfavorite, auth="required")
+    app.route("/api/articles/<slug:slug>/favorite", "POST", favorite, auth="required")
+    app.route("/api/articles/<slug:slug>/favorite", "DELETE", unfavorite, auth="required")
     # A static path: Bottle tries it before the dynamic /api/articles/<slug>.
     app.route("/api/articles/feed", "GET", feed, auth="required")
     # --8<-- [end:routes]
     app.route("/profile/<username>/follow", "POST", follow_form, auth="required")
-    app.route("/article/<slug>/favorite", "POST", favorite_form, auth="required")
+    app.route("/article/<slug:slug>/favorite", "POST", favorite_form, auth="required")
     app.route("/feed", "GET", feed_page, auth="required")
 
 
-def followable(store, username) -> dict:
+def existing_user(store, username) -> dict:
     user = store.user_by_username(username)
     if user is None:
         raise refuse(404, "profile", "not found")
-    if user["id"] == viewer_id():
-        raise refuse(422, "profile", "cannot be followed by itself")
     return user
 
 
 # --8<-- [start:follow]
 def follow(username, store):
-    store.follow(viewer_id(), followable(store, username)["id"])
+    user = existing_user(store, username)
+    if user["id"] == viewer_id():  # a well-formed request we refuse: 403, not 422
+        raise refuse(403, "profile", "cannot be followed by itself")
+    store.follow(viewer_id(), user["id"])
     return {"profile": store.get_profile(username, viewer_id=viewer_id())}
 
 
 def unfollow(username, store):
-    store.unfollow(viewer_id(), followable(store, username)["id"])
+    store.unfollow(viewer_id(), existing_user(store, username)["id"])
     return {"profile": store.get_profile(username, viewer_id=viewer_id())}
 # --8<-- [end:follow]
 
@@ -79,7 +80,9 @@ def feed(store):
 
 # ---- Pages: one button each, which toggles --------------------------------
 def follow_form(username, store):
-    user = followable(store, username)
+    user = existing_user(store, username)
+    if user["id"] == viewer_id():
+        raise refuse(403, "profile", "cannot be followed by itself")
     if store.get_profile(username, viewer_id=viewer_id())["following"]:
         store.unfollow(viewer_id(), user["id"])
     else:

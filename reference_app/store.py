@@ -53,6 +53,11 @@ IS_FAVORITE = "select 1 from favorites where user_id = ? and article_id = ?"
 # --8<-- [end:per_article_sql]
 
 
+# /api/articles/feed is a route of its own: an article titled "Feed" must not
+# get the slug "feed", or that route would hide it.
+RESERVED_SLUGS = {"feed"}
+
+
 def list_params(tag, author, favorited, followed_by, limit, offset) -> dict:
     return {"tag": tag, "author": author, "favorited": favorited,
             "followed_by": followed_by, "limit": limit, "offset": offset}
@@ -164,7 +169,7 @@ class SqliteStore:
     def unique_slug(self, title, current=None):
         """A slug from the title; if taken, add a random suffix rather than count up."""
         slug = slugify(title)
-        while slug != current and self.article_row(slug) is not None:
+        while slug != current and (slug in RESERVED_SLUGS or self.article_row(slug) is not None):
             slug = f"{slugify(title)}-{secrets.token_hex(3)}"
         return slug
 

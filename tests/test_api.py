@@ -215,6 +215,18 @@ def test_delete_unknown_comment_is_404(client, author, new_article):
     client.delete("/api/articles/nope/comments/1", headers=author[0], status=404)
 
 
+@pytest.mark.parametrize("comment_id", ["99999999999999999999", "0", "-1", "abc"])
+def test_impossible_comment_ids_are_404_not_500(client, author, comment_id):
+    client.delete(f"/api/articles/why-sqlite/comments/{comment_id}", headers=author[0],
+                  status=404)
+
+
+def test_an_article_titled_feed_does_not_hide_behind_the_feed(client, new_article):
+    slug = new_article(title="Feed")["slug"]
+    assert slug != "feed" and slug.startswith("feed-")
+    assert client.get(f"/api/articles/{slug}").json["article"]["title"] == "Feed"
+
+
 def test_someone_elses_comment_is_403(client, author):
     # The seeded comment on "what-a-web-server-does" is ada's.
     comment_id = client.get("/api/articles/what-a-web-server-does/comments").json[

@@ -43,7 +43,10 @@ def test_follow_unknown_user_is_404(client, alice):
 
 
 def test_you_cannot_follow_yourself(client, alice):
-    client.post("/api/profiles/alice/follow", headers=alice, status=422)
+    response = client.post("/api/profiles/alice/follow", headers=alice, status=403)
+    assert response.json == {"errors": {"profile": ["cannot be followed by itself"]}}
+    assert client.delete("/api/profiles/alice/follow", headers=alice).json["profile"][
+        "following"] is False
 
 
 def test_favorite_and_unfavorite(client, alice):

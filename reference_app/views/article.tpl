@@ -5,7 +5,7 @@
   <div class="meta">
     <a href="/profile/{{quote(article['author']['username'])}}">{{article['author']['username']}}</a>
     <time datetime="{{article['createdAt']}}">{{article['createdAt'][:10]}}</time>
-    % if viewer and has_route('/article/<slug>/favorite'):
+    % if viewer and has_route('/article/<slug:slug>/favorite'):
     <form method="post" action="/article/{{article['slug']}}/favorite" class="inline">
       % include('csrf')
       <button>{{'Unfavourite' if article['favorited'] else 'Favourite'}} ({{article['favoritesCount']}})</button>
@@ -13,7 +13,7 @@
     % else:
     <span class="favorites">&#9829; {{article['favoritesCount']}}</span>
     % end
-    % if mine and has_route('/editor/<slug>', 'GET'):
+    % if mine and has_route('/editor/<slug:slug>', 'GET'):
     <a class="button" href="/editor/{{article['slug']}}">Edit</a>
     <form method="post" action="/article/{{article['slug']}}/delete" class="inline">
       % include('csrf')
@@ -34,7 +34,7 @@
 </ul>
 <section id="comments" class="comments">
   <h2>Comments</h2>
-  % if viewer and has_route('/article/<slug>/comments'):
+  % if viewer and has_route('/article/<slug:slug>/comments'):
   <form method="post" action="/article/{{article['slug']}}/comments" class="card">
     % include('csrf')
     <label for="comment-body">Write a comment</label>
@@ -51,7 +51,7 @@
     <div class="meta">
       <a href="/profile/{{quote(comment['author']['username'])}}">{{comment['author']['username']}}</a>
       <time datetime="{{comment['createdAt']}}">{{comment['createdAt'][:10]}}</time>
-      % if viewer and viewer['username'] == comment['author']['username'] and has_route('/article/<slug>/comments/<comment_id:int>/delete'):
+      % if viewer and viewer['username'] == comment['author']['username'] and has_route('/article/<slug:slug>/comments/<comment_id:id>/delete'):
       <form method="post" action="/article/{{article['slug']}}/comments/{{comment['id']}}/delete" class="inline">
         % include('csrf')
         <button class="link">delete</button>
