@@ -11,7 +11,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
 .DEFAULT_GOAL := help
-.PHONY: help setup serve seed reset routes check security notebooks bench test lint clean
+.PHONY: help setup serve seed reset routes check security notebooks bench plans test lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ notebooks: setup ## run every notebook in a fresh kernel; executed copies go to 
 
 bench: setup ## req/s and latency with wrk: stage 5 vs the last stage vs a hello-world ceiling
 	$(BIN)/python -m benchmarks.bench
+
+plans: setup ## EXPLAIN QUERY PLAN before and after lesson 6's indexes, into benchmarks/
+	$(BIN)/python -m benchmarks.plans
 
 lint: setup ## ruff and bandit
 	$(BIN)/ruff check .

@@ -28,11 +28,12 @@ def uncached(app, settings):
 
 
 @pytest.mark.parametrize("limit", [1, 5, 20])
-def test_a_list_costs_three_queries_whatever_its_length(app, settings, limit):
-    seed(settings.database, settings, users=5, articles=40)
+@pytest.mark.parametrize("query", ["", "&author=reader1", "&tag=python"])
+def test_a_list_costs_three_queries_whatever_its_length(app, settings, limit, query):
+    seed(settings.database, settings, users=5, articles=400)
     client = uncached(app, settings)
     with count_queries() as statements:
-        articles = client.get(f"/api/articles?limit={limit}").json["articles"]
+        articles = client.get(f"/api/articles?limit={limit}{query}").json["articles"]
     assert len(articles) == limit
     assert len(selects(statements)) == 3
 
@@ -75,6 +76,8 @@ def test_the_indexes_exist_and_the_newest_list_uses_one(app, settings):
     plans = query_plans(db)
     assert not any("TEMP B-TREE" in line for line in plans["newest articles"])
     assert any("articles_newest" in line for line in plans["newest articles"])
+    assert any("articles_by_author" in line for line in plans["by author"])
+    assert not any("TEMP B-TREE" in line for line in plans["by author"])
     assert INDEXES.count("create index") == 5
 
 
