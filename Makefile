@@ -11,7 +11,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
 .DEFAULT_GOAL := help
-.PHONY: help setup serve seed reset routes check security notebooks bench plans test lint clean
+.PHONY: help setup serve seed reset routes check security notebooks bench plans docs docs-build test lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -51,6 +51,12 @@ bench: setup ## req/s and latency with wrk: stage 5 vs the last stage vs a hello
 
 plans: setup ## EXPLAIN QUERY PLAN before and after lesson 6's indexes, into benchmarks/
 	$(BIN)/python -m benchmarks.plans
+
+docs: setup ## serve the course site on http://127.0.0.1:8000/ with live reload
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+docs-build: setup ## build the course site into site/, strictly
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 lint: setup ## ruff and bandit
 	$(BIN)/ruff check .

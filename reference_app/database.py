@@ -100,9 +100,23 @@ def connect(path: str, busy_timeout_ms: int = 5000) -> sqlite_utils.Database:
     # In WAL mode NORMAL is safe against a crashed process; only a power cut
     # can lose the last transactions, never corrupt the file.
     conn.execute("PRAGMA synchronous = NORMAL")
-    for watch in CONNECTION_WATCHERS:
+    for watch in CONNECTION_WATCHERS:  # lesson 6's query counter listens here
         watch(conn)
     return sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+
+
+
+
+def create_schema(path: str) -> None:
+    """Create the file, its tables and WAL mode. Safe to run again and again."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = connect(path)
+    try:
+        db.execute("PRAGMA journal_mode = WAL")  # stored in the file: set once
+        db.conn.executescript(SCHEMA)
+    finally:
+        db.close()
+# --8<-- [end:connect]
 
 
 # Functions called with every new connection. Empty in normal running; the
@@ -129,18 +143,6 @@ def count_queries():
     finally:
         CONNECTION_WATCHERS.remove(watch)
 # --8<-- [end:count_queries]
-
-
-def create_schema(path: str) -> None:
-    """Create the file, its tables and WAL mode. Safe to run again and again."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = connect(path)
-    try:
-        db.execute("PRAGMA journal_mode = WAL")  # stored in the file: set once
-        db.conn.executescript(SCHEMA)
-    finally:
-        db.close()
-# --8<-- [end:connect]
 
 
 # --8<-- [start:transaction]
