@@ -32,7 +32,7 @@ from argon2 import PasswordHasher
 from webtest import TestApp
 
 from reference_app import Settings, create_app
-from reference_app.auth import Credentials, password_hasher
+from reference_app.credentials import Credentials, password_hasher
 from reference_app.database import connect
 from reference_app.seed import seed
 

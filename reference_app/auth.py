@@ -2,13 +2,12 @@
 
 Authentication asks "who are you?"; authorization asks "may you?".
 
-- Passwords are stored as Argon2id hashes (argon2-cffi): slow on purpose, so a
-  stolen database is expensive to crack.
-- A login returns a JWT (PyJWT, HS256 only), sent back as
-  ``Authorization: Token <jwt>``. It carries the user id (``sub``) and an
-  expiry (``exp``); both are required, and no other algorithm is accepted.
-- Pages log in with the same token in a session cookie: HttpOnly (scripts
-  cannot read it) and SameSite=Lax (other sites cannot post with it).
+- credentials.py holds the two secrets an account rests on: Argon2id password
+  hashes and signed JWTs (``Authorization: Token <jwt>``).
+- This module puts them to work: registration and login, for the API and for
+  the pages, and a plugin that finds the user behind each request. Pages log
+  in with the same token in a session cookie: HttpOnly (scripts cannot read
+  it) and SameSite=Lax (other sites cannot post with it).
 
 The visible step of this lesson: lesson 3's DemoAuthorPlugin is uninstalled,
 and the TokenAuthPlugin takes its name, "auth". The routes do not change: a
@@ -19,22 +18,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import secrets
 import sqlite3
-import time
-from pathlib import Path
 from urllib.parse import quote
 
 import bottle
-import jwt
-from argon2 import PasswordHasher, Type
-from argon2.exceptions import InvalidHashError, VerificationError
 from bottle import request, response
 
 from .api import field_errors, public_user, read_json
+from .credentials import Credentials
 from .routing import EMAIL, USERNAME, VIEWER_KEY, api_error, render_page, viewer_id
-from .settings import SettingsError
 
 audit = logging.getLogger("reference_app.audit")
 
@@ -59,83 +51,6 @@ def install(app: bottle.Bottle, settings) -> None:
     app.route("/register", "GET", register_page)
     app.route("/register", "POST", register_submit)
     app.route("/logout", "POST", logout)
-
-
-# --8<-- [start:credentials]
-def password_hasher(settings) -> PasswordHasher:
-    return PasswordHasher(
-        time_cost=settings.argon2_time_cost,
-        memory_cost=settings.argon2_memory_kib,
-        parallelism=settings.argon2_parallelism,
-        type=Type.ID,
-    )
-
-
-class Credentials:
-    """Password hashing and tokens, configured once per app from settings."""
-
-    def __init__(self, settings):
-        self.hasher = password_hasher(settings)
-        self.ttl = settings.token_ttl_seconds
-        self._secret = load_secret(settings)
-        self._dummy_hash = None
-
-    def __repr__(self):  # never let the secret reach a log line or a traceback
-        return "<Credentials>"
-
-    def hash_password(self, password: str) -> str:
-        return self.hasher.hash(password)
-
-    def check_password(self, user: dict | None, password: str) -> bool:
-        """Does ``password`` match ``user``'s hash? Takes as long when there is no user,
-        so response times do not reveal which emails have accounts."""
-        if self._dummy_hash is None:
-            self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
-        stored = user["password_hash"] if user and user["password_hash"] else None
-        try:
-            return self.hasher.verify(stored or self._dummy_hash, password) and stored is not None
-        except (VerificationError, InvalidHashError):
-            return False
-
-    def token_for(self, user_id: int) -> str:
-        now = int(time.time())
-        claims = {"sub": str(user_id), "iat": now, "exp": now + self.ttl}
-        return jwt.encode(claims, self._secret, algorithm="HS256")
-
-    def user_id_from(self, token: str) -> int | None:
-        """The user id in a valid token; None for a forged, expired or malformed one."""
-        try:
-            claims = jwt.decode(token, self._secret, algorithms=["HS256"],
-                                options={"require": ["exp", "sub"]})
-            return int(claims["sub"])
-        except (jwt.InvalidTokenError, ValueError):
-            return None
-# --8<-- [end:credentials]
-
-
-def load_secret(settings) -> str:
-    """The signing key: from settings (the environment), or generated once into
-    the instance folder, readable by this user only. Never from the repo."""
-    if settings.jwt_secret:
-        if len(settings.jwt_secret.encode()) < 32:
-            raise SettingsError("STAGECRAFT_JWT_SECRET must be at least 32 bytes")
-        return settings.jwt_secret
-    path = Path(settings.instance_path) / "jwt_secret"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write a private temporary file, then link it into place: another
-        # process starting at the same moment either wins or reads ours, whole.
-        temporary = path.with_name(f".jwt_secret.{os.getpid()}")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secrets.token_urlsafe(48))
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            temporary.unlink()
-    return path.read_text().strip()
 
 
 # --8<-- [start:plugin]

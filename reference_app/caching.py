@@ -29,7 +29,7 @@ from bottle import request, response
 
 from .cache_backends import make_cache
 from .database import connect
-from .routing import article_json, profile_json
+from .shapes import article_json, profile_json
 from .store import (
     ARTICLE_FILTER,
     COUNT_ARTICLES,
@@ -39,6 +39,7 @@ from .store import (
 )
 
 
+# --8<-- [start:install]
 def install(app: bottle.Bottle, settings) -> None:
     create_indexes(settings.database, settings.busy_timeout_ms)
     store_class = TunedStore
@@ -48,6 +49,7 @@ def install(app: bottle.Bottle, settings) -> None:
         store_class = functools.partial(CachedStore, cache=cache, ttl=settings.cache_ttl_seconds)
     app.config["store.class"] = store_class  # the seam lesson 2 left for exactly this
     app.install(ETagPlugin())
+# --8<-- [end:install]
 
 
 # --8<-- [start:indexes]
@@ -147,6 +149,7 @@ class TunedStore(SqliteStore):
                  "updatedAt": row["updated_at"], "author": author_of(row)} for row in rows]
 
 
+# --8<-- [start:list_queries]
 def list_queries(params) -> tuple[str, str]:
     """The count and list SQL for these filters: a dedicated pair when only one
     filter is set and one exists for it, else the general pair."""
@@ -154,6 +157,7 @@ def list_queries(params) -> tuple[str, str]:
     if len(used) == 1 and used[0] in ONE_FILTER:
         return ONE_FILTER[used[0]]
     return COUNT_ARTICLES, LIST_TUNED
+# --8<-- [end:list_queries]
 
 
 def author_of(row) -> dict:

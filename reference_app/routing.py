@@ -21,12 +21,13 @@ from urllib.parse import quote
 import bottle
 from bottle import HTTPResponse, request, response
 
+from .memory_store import MemoryStore, load_demo_data
+
 log = logging.getLogger("reference_app")
 
 PACKAGE_DIR = Path(__file__).parent
 VIEWS_DIR = str(PACKAGE_DIR / "views")
 STATIC_DIR = str(PACKAGE_DIR / "static")
-DEMO_DATA = PACKAGE_DIR / "demo_data.json"
 
 # Who is making this request. Nobody logs in before lesson 4, so until then it
 # stays None; lesson 3 and lesson 4 install the plugin that fills it in.
@@ -37,7 +38,7 @@ PAGE_EXTRAS_KEY = "stagecraft.page_extras"
 
 def install(app: bottle.Bottle) -> None:
     """Add lesson 1's routes, error handlers and store to ``app``."""
-    app.install(StorePlugin(MemoryStore(load_demo_data())))
+    app.install(StorePlugin(MemoryStore(load_demo_data())))  # see memory_store.py
     app.router.add_filter("slug", slug_filter)
     app.router.add_filter("id", id_filter)
 
@@ -194,97 +195,6 @@ class StorePlugin:
 
         return with_store
 # --8<-- [end:plugin]
-
-
-# The API's JSON shapes. Every store builds its answers with these, so the
-# in-memory store and the SQLite store cannot disagree about the format.
-def profile_json(user: dict, following: bool) -> dict:
-    return {
-        "username": user["username"],
-        "bio": user["bio"],
-        "image": user["image"],
-        "following": following,
-    }
-
-
-def article_json(row: dict, tags, author, favorited, favorites_count, *, with_body=True):
-    """One article. Lists leave out ``body``: the RealWorld spec says so."""
-    article = {
-        "slug": row["slug"],
-        "title": row["title"],
-        "description": row["description"],
-        "tagList": list(tags),
-        "createdAt": row["created_at"],
-        "updatedAt": row["updated_at"],
-        "favorited": bool(favorited),
-        "favoritesCount": favorites_count,
-        "author": author,
-    }
-    if with_body:
-        article["body"] = row["body"]
-    return article
-
-
-def load_demo_data(path: Path = DEMO_DATA) -> dict:
-    with open(path, encoding="utf-8") as file:
-        return json.load(file)
-
-
-# --8<-- [start:memory_store]
-class MemoryStore:
-    """Lesson 1's data: the demo world, in memory, read-only.
-
-    It answers the same questions, with the same shapes, as lesson 2's SQLite
-    store. That shared interface is what lets lesson 2 swap one for the other.
-    Nobody is logged in yet, so ``viewer_id`` is accepted but always None.
-    """
-
-    def __init__(self, data: dict):
-        self.users = {user["username"]: user for user in data["users"]}
-        newest_first = sorted(data["articles"], key=lambda a: a["created_at"], reverse=True)
-        self.articles = [dict(a, updated_at=a["created_at"]) for a in newest_first]
-        self.comments = data["comments"]
-        self.favorites = [(f["user"], f["article"]) for f in data["favorites"]]
-
-    def list_articles(self, *, tag=None, author=None, favorited=None, limit=20, offset=0,
-                      viewer_id=None):
-        matches = [
-            a for a in self.articles
-            if (tag is None or tag in a["tags"])
-            and (author is None or a["author"] == author)
-            and (favorited is None or (favorited, a["slug"]) in self.favorites)
-        ]
-        page = matches[offset:offset + limit]
-        return [self._article(a, with_body=False) for a in page], len(matches)
-
-    def get_article(self, slug, *, viewer_id=None):
-        for article in self.articles:
-            if article["slug"] == slug:
-                return self._article(article)
-        return None
-
-    def list_comments(self, slug, *, viewer_id=None):
-        if self.get_article(slug) is None:
-            return None
-        mine = [c for c in self.comments if c["article"] == slug]
-        return [
-            {"id": number, "body": c["body"], "createdAt": c["created_at"],
-             "updatedAt": c["created_at"], "author": self.get_profile(c["author"])}
-            for number, c in enumerate(mine, start=1)
-        ][::-1]  # newest first, like every list in this API
-
-    def get_profile(self, username, *, viewer_id=None):
-        user = self.users.get(username)
-        return profile_json(user, following=False) if user else None
-
-    def list_tags(self):
-        return sorted({tag for article in self.articles for tag in article["tags"]})
-
-    def _article(self, article, with_body=True):
-        count = sum(1 for _, slug in self.favorites if slug == article["slug"])
-        author = self.get_profile(article["author"])
-        return article_json(article, article["tags"], author, False, count, with_body=with_body)
-# --8<-- [end:memory_store]
 
 
 # --8<-- [start:pages]

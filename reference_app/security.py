@@ -28,7 +28,8 @@ import bottle
 from bottle import request, response
 
 from .api import refuse
-from .auth import SESSION_COOKIE, fingerprint, load_secret
+from .auth import SESSION_COOKIE, fingerprint
+from .credentials import load_secret
 from .routing import PAGE_EXTRAS_KEY, api_error
 from .settings import SettingsError
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .auth import password_hasher
+from .credentials import password_hasher
 from .database import connect, create_schema, iso, write_transaction
-from .routing import load_demo_data
+from .memory_store import load_demo_data
 
 # Every demo user's password: demo data, in the demo data file, named in the README.
 DEMO_PASSWORD = load_demo_data()["demo_password"]

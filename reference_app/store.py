@@ -17,7 +17,7 @@ import secrets
 import unicodedata
 
 from .database import later_than, utc_now, write_transaction
-from .routing import article_json, profile_json
+from .shapes import article_json, profile_json
 
 # --8<-- [start:list_sql]
 # One filter serves every list: a filter left as NULL matches everything.

@@ -9,7 +9,7 @@ import pytest
 from conftest import post_form
 
 from reference_app import Settings, create_app
-from reference_app.auth import Credentials, load_secret
+from reference_app.credentials import Credentials, load_secret
 from reference_app.seed import DEMO_PASSWORD
 from reference_app.settings import SettingsError
 
