@@ -20,8 +20,11 @@ worker_class = "sync"
 timeout = 30            # a worker silent for longer is killed and replaced
 graceful_timeout = 20   # on SIGTERM, in-flight requests get this long to finish
 keepalive = 2
-max_requests = 2000     # recycle workers now and then, so a slow leak never grows
-max_requests_jitter = 200
+# Recycle a worker now and then, so a slow memory leak never grows for long.
+# Rarely, though: a restart costs a fork and an app build, and empties that
+# worker's in-process cache. At 2,000 a busy worker restarted every few seconds.
+max_requests = 100_000
+max_requests_jitter = 10_000
 
 # Each worker builds its own app after the fork, so no SQLite connection (or
 # socket) is ever shared between processes.

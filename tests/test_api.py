@@ -267,3 +267,22 @@ def test_writes_without_login_are_the_demo_authors_until_lesson_4(stage, client)
     else:
         assert response.status_int == 401
         assert response.json == {"errors": {"token": ["is missing"]}}
+
+
+INJECTIONS = ["' OR '1'='1", "x'); DROP TABLE articles; --", '" OR 1=1 --', "%' --"]
+
+
+@pytest.mark.parametrize("payload", INJECTIONS)
+def test_sql_metacharacters_stay_data(client, author, payload):
+    # Sent where each value reaches SQL: a filter, a path segment, a stored field.
+    assert client.get("/api/articles", params={"author": payload}).json == {
+        "articles": [], "articlesCount": 0}
+    assert client.get("/api/articles", params={"tag": payload}).json["articlesCount"] == 0
+    client.get(f"/api/profiles/{payload}", status=404)
+    article = client.post_json("/api/articles", {"article": {
+        "title": payload, "description": payload, "body": payload, "tagList": [payload]}},
+        headers=author[0]).json["article"]
+    assert (article["title"], article["body"], article["tagList"]) == (payload, payload,
+                                                                      [payload])
+    assert client.get("/api/articles", params={"tag": payload}).json["articlesCount"] == 1
+    assert client.get("/api/articles").json["articlesCount"] == 6  # nothing dropped

@@ -1,0 +1,472 @@
+# %% [markdown]
+# # Lesson 7 notebook: deployment
+#
+# At stage 7 the app runs for real: `reference-app serve --prod` starts
+# gunicorn, a master process and its workers. In this notebook you start it as
+# a separate process, send it requests over HTTP with and without a request
+# id, and read its JSON access log as a table. You ask it whether it is alive
+# and whether it is ready, take a backup of the live database and check it,
+# see a restore refuse to overwrite live data, and then stop the server
+# gracefully and read how gunicorn winds down.
+#
+# **Lesson:** [Lesson 7: Deployment](../lessons/07_deployment/index.md)
+#
+# **Needs:** only the project's Python environment (gunicorn is part of it).
+# Everything listens on 127.0.0.1, and every server this notebook starts, it
+# stops. Section 4 also uses `redis-server` if it is installed, to show a
+# readiness check failing; without it, that cell says so and moves on. The
+# database and the backups are in a temporary folder, removed in the last cell.
+
+# %%
+import atexit
+import contextlib
+import http.client
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from reference_app import Settings
+from reference_app.backups import integrity
+from reference_app.seed import DEMO_PASSWORD, seed
+
+pd.set_option("display.max_colwidth", None)
+
+workspace = tempfile.TemporaryDirectory(prefix="stagecraft-notebook-")
+folder = Path(workspace.name)
+database = folder / "stagecraft.db"
+seed(str(database), Settings(argon2_time_cost=1, argon2_memory_kib=8), users=10, articles=60)
+
+# What a deployment puts in the server's environment: settings are environment
+# variables (12-factor), the signing key above all. Argon2 is kept cheap here.
+environment = {**os.environ,
+               "STAGECRAFT_JWT_SECRET": secrets.token_urlsafe(48),
+               "STAGECRAFT_INSTANCE_PATH": str(folder / "instance"),
+               "STAGECRAFT_ARGON2_TIME_COST": "1", "STAGECRAFT_ARGON2_MEMORY_KIB": "8"}
+environment.pop("REDIS_URL", None)  # no shared cache unless a cell below asks for one
+# `python -m reference_app` is the `reference-app` command, run with this Python.
+CLI = [sys.executable, "-m", "reference_app"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """`reference-app serve --prod` in a process group of its own, its output kept line by line."""
+
+    running: list = []  # every server started and not yet stopped
+
+    def __init__(self, workers: int = 2, **env):
+        self.port = free_port()
+        self.command = [*CLI, "serve", "--prod", "--db", str(database),
+                        "--port", str(self.port), "--workers", str(workers)]
+        self.process = subprocess.Popen(  # noqa: S603
+            self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**environment, **env}, start_new_session=True)
+        Server.running.append(self)
+        self.lines: list[str] = []
+        ready = threading.Event()
+
+        def collect():
+            for line in self.process.stdout:
+                self.lines.append(line.rstrip("\n"))
+                if "Listening at" in line:
+                    ready.set()
+            ready.set()  # the output ended: the server is gone
+
+        self.reader = threading.Thread(target=collect, daemon=True)
+        self.reader.start()
+        if not ready.wait(30) or self.process.poll() is not None:
+            self.kill()
+            raise RuntimeError("serve --prod did not start:\n" + "\n".join(self.lines))
+
+    def request(self, method: str, path: str, body=None, headers=None):
+        """(status, headers, parsed body) over real HTTP to this server."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            data = json.dumps(body) if body is not None else None
+            connection.request(method, path, body=data, headers={
+                **({"Content-Type": "application/json"} if data else {}), **(headers or {})})
+            response = connection.getresponse()
+            raw = response.read().decode()
+            with contextlib.suppress(ValueError):
+                raw = json.loads(raw)
+            return response.status, response.headers, raw
+        finally:
+            connection.close()
+
+    def log(self) -> list[dict]:
+        """The JSON lines of its output, parsed; the one plain line (from the CLI) as text."""
+        return [json.loads(line) if line.startswith("{") else {"message": line}
+                for line in self.lines]
+
+    def wait_for(self, check, seconds: float = 10) -> None:
+        """Wait until ``check(log)`` is true: log lines arrive a moment after the answers."""
+        deadline = time.monotonic() + seconds
+        while not check(self.log()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def stop(self, timeout: float = 30) -> float:
+        """SIGTERM to the master only, as a process supervisor sends it; the seconds it took."""
+        started = time.monotonic()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout)
+        self.reader.join(timeout=5)
+        Server.running.remove(self)
+        return time.monotonic() - started
+
+    def kill(self) -> None:
+        """SIGKILL to the whole group, workers included: the emergency stop."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        if self in Server.running:
+            Server.running.remove(self)
+
+
+@atexit.register
+def kill_servers_left_running():
+    """If a cell fails half-way, the servers still go when this kernel does."""
+    for server in list(Server.running):
+        server.kill()
+
+
+def short(text: str) -> str:
+    """Text with this notebook's temporary folder written as $TMP, to keep tables narrow."""
+    return text.replace(str(folder), "$TMP")
+
+
+def log_table(entries: list[dict], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(entries).reindex(columns=columns).fillna("")
+
+
+# %% [markdown]
+# ## 1. Start the production server
+#
+# `serve --prod` checks the settings once (a missing or weak
+# `STAGECRAFT_JWT_SECRET` is one clear line, not a crash in every worker),
+# creates the schema and the indexes, and then runs gunicorn in its own
+# process: the master. The master binds the port and forks the workers; each
+# worker builds its own app, so no database connection is ever shared across
+# a fork. Everything it says is one JSON object per line, on standard output,
+# where a process supervisor or a container runtime collects it.
+
+# %%
+server = Server(workers=2)
+server.wait_for(lambda log: sum("Booting worker" in e["message"] for e in log) == 2)
+print("$ reference-app", short(" ".join(server.command[3:])))
+log_table(server.log(), ["time", "level", "logger", "message"])
+
+# %% [markdown]
+# Three processes: the master, which only supervises, and two workers, which
+# answer requests. The log says which is which:
+
+# %%
+processes = [{"role": "master", "pid": server.process.pid}]
+processes += [{"role": f"worker {n}", "pid": int(e["message"].split("pid: ")[1].rstrip(")"))}
+              for n, e in enumerate((e for e in server.log()
+                                     if "Booting worker" in e["message"]), 1)]
+pd.DataFrame(processes).set_index("role")
+
+# %% [markdown]
+# ## 2. Requests, with and without a request id
+#
+# Every answer carries an `X-Request-ID`. A proxy in front (nginx) or a
+# client may send one, so that a request can be followed through every
+# system it touches; without one, the app makes one up. An id that could
+# forge a log line (spaces, a newline, anything long) is replaced.
+
+# %%
+status, headers, body = server.request("POST", "/api/users/login", {"user": {
+    "email": "demo@stagecraft.dev", "password": DEMO_PASSWORD}},
+    headers={"X-Request-ID": "notebook-login"})
+token = body["user"]["token"]
+rows = [{"request": "POST /api/users/login", "X-Request-ID sent": "notebook-login",
+         "status": status, "X-Request-ID received": headers["X-Request-ID"]}]
+calls = [("GET", "/api/tags", None, {}),
+         ("GET", "/api/articles?limit=2", "notebook-1", {}),
+         ("GET", "/api/user?debug=1", None, {"Authorization": f"Token {token}"}),
+         ("GET", "/api/nope", "notebook-404", {}),
+         ("GET", "/api/tags", "has space", {})]
+for method, path, request_id, extra in calls:
+    sent = {"X-Request-ID": request_id} if request_id else {}
+    status, headers, _ = server.request(method, path, headers={**extra, **sent})
+    rows.append({"request": f"{method} {path}", "X-Request-ID sent": request_id or "",
+                 "status": status, "X-Request-ID received": headers["X-Request-ID"]})
+pd.DataFrame(rows)
+
+# %% [markdown]
+# ## 3. The access log, as a table
+#
+# Each worker writes one JSON line per request. Fields, not sentences: a log
+# system can filter on `status`, follow one `request_id`, or add up
+# `duration_ms`. Here, pandas does it. Note what is not there: no query
+# string (`?debug=1` is gone), no headers, no body, so no token and no
+# password.
+
+# %%
+server.wait_for(lambda log: sum(e.get("logger") == "reference_app.access" for e in log) >= 6)
+access = pd.DataFrame([e for e in server.log() if e.get("logger") == "reference_app.access"])
+access[["time", "request_id", "method", "path", "status", "duration_ms", "client"]]
+
+# %%
+everything = "\n".join(server.lines)
+pd.Series({"the token": token in everything, "the password": DEMO_PASSWORD in everything,
+           "the query string ?debug=1": "debug=1" in everything},
+          name="appears anywhere in the server's output").to_frame()
+
+# %% [markdown]
+# ### Logs are data
+#
+# Send 200 requests from 8 threads at once, a mix of lists, articles, tags and
+# a few missing pages, then ask the log the questions an operator asks: how
+# many of each, how many errors, how slow.
+
+# %%
+paths = (["/api/articles?limit=20"] * 3 + ["/api/articles/why-sqlite"] * 2 + ["/api/tags"]
+         + ["/api/articles/no-such-article"])
+with ThreadPoolExecutor(max_workers=8) as pool:
+    statuses = list(pool.map(lambda n: server.request("GET", paths[n % len(paths)])[0],
+                             range(200)))
+server.wait_for(lambda log: sum(e.get("logger") == "reference_app.access" for e in log)
+                >= len(access) + 200)
+access = pd.DataFrame([e for e in server.log() if e.get("logger") == "reference_app.access"])
+by_path = access.tail(200).groupby("path").agg(
+    requests=("status", "size"), errors=("status", lambda s: int((s >= 400).sum())),
+    median_ms=("duration_ms", "median"), p95_ms=("duration_ms", lambda d: d.quantile(0.95)))
+by_path.round(2)
+
+# %%
+ax = by_path[["median_ms", "p95_ms"]].plot.barh(figsize=(8, 3), color=["tab:blue", "tab:orange"])
+ax.set_xlabel("milliseconds inside the app (duration_ms from the access log)")
+ax.set_ylabel("")
+ax.set_title("200 requests, read back from the JSON access log")
+plt.show()
+
+# %% [markdown]
+# Fractions of a millisecond: most of these answers came from stage 6's cache.
+# `duration_ms` is the time inside the app only. The time a request waited
+# for a free worker, or spent on the network, is not in it: that is what a
+# load test (lesson 6) or the proxy's own log measures.
+#
+# ## 4. Alive and ready
+#
+# Two questions a load balancer or an orchestrator asks, again and again.
+# `/healthz`: is the process alive? It checks nothing else, so a slow
+# database never gets a healthy process restarted. `/readyz`: can it do its
+# job right now? It checks the database (and the shared cache, when one is
+# configured), and answers 503 when it cannot, so that traffic goes
+# elsewhere until it can.
+
+# %%
+rows = []
+for path in ("/healthz", "/readyz"):
+    status, _, body = server.request("GET", path)
+    rows.append({"request": f"GET {path}", "status": status, "body": json.dumps(body)})
+pd.DataFrame(rows)
+
+# %% [markdown]
+# With a shared cache configured (`REDIS_URL`), `/readyz` checks it too. The
+# cell below starts a `redis-server` of its own, on a free port of
+# 127.0.0.1, and a second app server that uses it, then stops Redis to see
+# readiness fail while the process stays alive. Both are stopped at the end
+# of the cell, whatever happens.
+
+# %%
+redis_server = shutil.which("redis-server")
+if redis_server is None:
+    print("redis-server is not installed (Debian: apt-get install redis-server), so this "
+          "cell skips the Redis readiness check. Nothing else in this notebook needs it.")
+else:
+    redis_port = free_port()
+    redis = subprocess.Popen(  # noqa: S603
+        [redis_server, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(folder)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    with_redis = None
+    try:
+        for line in redis.stdout:  # wait for its own word that it is ready
+            if "Ready to accept connections" in line:
+                break
+        with_redis = Server(workers=1, REDIS_URL=f"redis://127.0.0.1:{redis_port}/0")
+        rows = []
+
+        def ask(moment: str):
+            for path in ("/healthz", "/readyz"):
+                status, _, body = with_redis.request("GET", path)
+                rows.append({"when": moment, "request": f"GET {path}", "status": status,
+                             "body": json.dumps(body)})
+
+        ask("Redis running")
+        redis.terminate()
+        redis.communicate(timeout=10)
+        ask("Redis stopped")
+    finally:
+        if redis.poll() is None:
+            redis.kill()
+            redis.communicate(timeout=10)
+        if with_redis is not None:
+            with_redis.stop()
+    print(pd.DataFrame(rows).to_string(index=False))
+
+# %% [markdown]
+# ## 5. A backup, checked
+#
+# Copying the database file with `cp` while the server writes can catch it
+# half-written, and misses whatever still sits in the `-wal` file.
+# `reference-app backup` uses SQLite's online backup API: a consistent
+# snapshot, taken while the server keeps running, then checked with
+# `PRAGMA integrity_check` before it is put in place.
+
+
+# %%
+def cli(*args: str) -> dict:
+    """Run `reference-app ARGS` in its environment; its exit status and what it said."""
+    done = subprocess.run([*CLI, *args], capture_output=True, text=True,  # noqa: S603
+                          env=environment, timeout=60)
+    return {"command": short(" ".join(["reference-app", *args])),
+            "exit status": done.returncode, "said": short((done.stderr or done.stdout).strip())}
+
+
+backups = folder / "backups"
+backups.mkdir()
+backup_file = backups / "stagecraft-backup.db"
+took_backup = cli("backup", str(backup_file), "--db", str(database))
+pd.DataFrame([took_backup])
+
+# %% [markdown]
+# A backup you have never opened is a hope, not a backup. Open it: SQLite's
+# integrity check, and the rows of every table, compared with the live
+# database (the server is idle now, so they must be equal). It is one
+# self-contained file, with no `-wal` beside it.
+
+# %%
+live, copy = sqlite3.connect(database), sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+tables = [name for (name,) in live.execute(
+    "select name from sqlite_master where type = 'table' order by name")]
+counts = pd.DataFrame({
+    "live database": [live.execute(f"select count(*) from {t}").fetchone()[0]  # noqa: S608
+                      for t in tables],
+    "backup": [copy.execute(f"select count(*) from {t}").fetchone()[0]  # noqa: S608
+               for t in tables]}, index=tables)
+live.close()
+copy.close()
+counts["equal"] = counts["live database"] == counts["backup"]
+print("integrity_check of the backup:", integrity(backup_file))
+print("files in backups/:", sorted(path.name for path in backups.iterdir()))
+counts
+
+# %% [markdown]
+# The CLI refuses what would lose data, in one line each, with a non-zero exit
+# status: a second backup onto the first, and a restore over a database that
+# holds data, unless you say `--force`. A restore into a new file is allowed,
+# and is how you test that a backup restores.
+
+# %%
+restored = folder / "restored.db"
+attempts = pd.DataFrame([
+    cli("backup", str(backup_file), "--db", str(database)),
+    cli("restore", str(backup_file), "--db", str(database)),
+    cli("restore", str(backup_file), "--db", str(restored)),
+])
+check = sqlite3.connect(restored)
+print("articles in restored.db:", check.execute("select count(*) from articles").fetchone()[0])
+check.close()
+attempts
+
+# %% [markdown]
+# ## 6. A graceful stop
+#
+# A deploy replaces the running server with a new one. The supervisor sends
+# the master SIGTERM; the master stops accepting connections, tells each
+# worker to finish the request in hand (up to `graceful_timeout`, 20 s), waits
+# for them, and exits. Nothing in flight is cut off. (SIGKILL, in contrast,
+# ends everything mid-request: lesson 7's tests show that the data survives it
+# all the same.)
+
+# %%
+seconds = server.stop()
+print(f"exit status {server.process.returncode}, {seconds:.2f} s after SIGTERM")
+shutdown = [e for e in server.log() if e.get("logger") == "gunicorn.error"]
+start = next(i for i, e in enumerate(shutdown) if "Handling signal" in e["message"])
+log_table(shutdown[start:], ["time", "level", "message"])
+
+# %%
+try:
+    socket.create_connection(("127.0.0.1", server.port), timeout=1).close()
+    print("still listening?!")
+except ConnectionRefusedError:
+    print(f"Port {server.port}: connection refused. The server is gone.")
+
+# %% [markdown]
+# ## Try this
+#
+# Each cell below runs as it is. Change it and run it again.
+#
+# **1.** Kill a worker, as a crash or the kernel's out-of-memory killer
+# would, and watch the master replace it. The server here is started and
+# stopped within the cell.
+
+# %%
+crashy = Server(workers=1)
+try:
+    crashy.wait_for(lambda log: any("Booting worker" in e["message"] for e in log))
+    worker = next(e for e in crashy.log() if "Booting worker" in e["message"])
+    os.kill(int(worker["message"].split("pid: ")[1].rstrip(")")), signal.SIGKILL)
+    crashy.wait_for(lambda log: sum("Booting worker" in e["message"] for e in log) == 2)
+    print("GET /healthz after the crash:", crashy.request("GET", "/healthz")[0])
+finally:
+    crashy.stop()
+log_table([e for e in crashy.log() if "worker" in e["message"].lower()], ["time", "message"])
+
+# %% [markdown]
+# **2.** Production refuses to start without a strong signing key. What does
+# `serve --prod` say with a short one? With none?
+
+# %%
+weak = {**environment, "STAGECRAFT_JWT_SECRET": "changeme"}
+done = subprocess.run([*CLI, "serve", "--prod", "--port", "0", "--db", str(database)],  # noqa: S603
+                      capture_output=True, text=True, env=weak, timeout=60)
+done.returncode, done.stderr.strip()
+
+# %% [markdown]
+# **3.** Restore the backup over the live database, this time with
+# `--force` (the server is stopped). The comments deleted first come back.
+
+# %%
+db = sqlite3.connect(database)
+db.execute("delete from comments")
+db.commit()
+print("comments before the restore:", db.execute("select count(*) from comments").fetchone()[0])
+print(cli("restore", str(backup_file), "--db", str(database), "--force")["said"])
+print("comments after the restore:", db.execute("select count(*) from comments").fetchone()[0])
+db.close()
+
+# %% [markdown]
+# ## Clean up
+#
+# Every server and the Redis of section 4 stopped in their cells. Make sure
+# (a server left by a failed cell is killed), then remove the temporary
+# folder with the databases and the backups.
+
+# %%
+kill_servers_left_running()
+atexit.unregister(kill_servers_left_running)
+workspace.cleanup()
