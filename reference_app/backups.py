@@ -36,6 +36,8 @@ def backup(database: str, destination: str, *, force: bool = False) -> int:
         raise BackupError(f"there is no database at {database}")
     if target.exists() and not force:
         raise BackupError(f"{target} exists; pass --force to replace it")
+    if not target.parent.is_dir():
+        raise BackupError(f"there is no folder {target.parent} to write the backup into")
     partial = target.with_name(f".{target.name}.partial")
     source, copy = sqlite3.connect(database), sqlite3.connect(partial)
     try:

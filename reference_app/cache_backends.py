@@ -21,6 +21,7 @@ import redis
 log = logging.getLogger("reference_app.cache")
 
 
+# --8<-- [start:memory_cache]
 class MemoryCache:
     """A least-recently-used dict with expiry times, safe across threads."""
 
@@ -57,8 +58,10 @@ class MemoryCache:
 
     def ping(self) -> bool:
         return True
+# --8<-- [end:memory_cache]
 
 
+# --8<-- [start:redis_cache]
 class RedisCache:
     """The same interface on a Redis server, shared by every process."""
 
@@ -106,3 +109,4 @@ def make_cache(settings):
     if settings.redis_url:
         return RedisCache(settings.redis_url)
     return MemoryCache()
+# --8<-- [end:redis_cache]

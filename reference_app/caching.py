@@ -1,8 +1,10 @@
 """Lesson 6: caching and query tuning.
 
-Measure first. Through lesson 5 a list of 20 articles costs 2 + 20 x 5 SQL
-queries: a count, the page, then tags, author, following, favourite count and
-"favourited?" per article: the N+1 problem. This lesson:
+Measure first. Through lesson 5 a list of 20 articles costs a count, the page,
+and then, for every article, its tags, its author and its favourite count (and
+for a logged-in reader also "favourited?" and "following?"): 62 queries for
+an anonymous reader, 102 for a logged-in one. That is the N+1 problem. This
+lesson:
 
 1. swaps in a TunedStore that answers any list in 3 queries (a count, the page
    with everything joined, then all the page's tags at once), and adds the
@@ -13,8 +15,9 @@ queries: a count, the page, then tags, author, following, favourite count and
    bodiless 304 instead of the same bytes again.
 
 The ETag plugin and the cache layer are hand-written to be read. A team would
-use its framework's conditional-response support (WebOb's, Werkzeug's) or let
-nginx add ETags, and a caching library such as ``cachetools`` or ``dogpile.cache``.
+use its framework's conditional-response support (WebOb's, Werkzeug's) or a
+caching proxy in front (Varnish, nginx's proxy_cache), and a caching library
+such as ``cachetools`` or ``dogpile.cache``.
 """
 
 from __future__ import annotations

@@ -35,12 +35,14 @@ GUNICORN_CONF = str(Path(__file__).with_name("gunicorn.conf.py"))
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
 
+# --8<-- [start:install]
 def install(app: bottle.Bottle, settings) -> None:
     app.add_hook("before_request", start_request)
     app.add_hook("after_request", finish_request)
     wrap_error_handler(app, 500, finish_request)  # a crash gets its log line too
     app.route("/healthz", "GET", healthz)
     app.route("/readyz", "GET", readyz)
+# --8<-- [end:install]
 
 
 # --8<-- [start:request_log]

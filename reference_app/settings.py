@@ -13,11 +13,13 @@ import os
 from dataclasses import dataclass, field
 
 
+# --8<-- [start:setting]
 def setting(default, doc, *, secret=False, env=None):
     """A dataclass field that documents itself. ``secret`` keeps it out of repr();
     ``env`` names its environment variable when that is not STAGECRAFT_<NAME>."""
     return field(default=default, repr=not secret,
                  metadata={"doc": doc, "secret": secret, "env": env})
+# --8<-- [end:setting]
 
 
 class SettingsError(ValueError):
@@ -74,6 +76,7 @@ class Settings:
         (), "Browser origins allowed to call the API, comma-separated. Empty: CORS off."
     )
 
+    # --8<-- [start:cache_settings]
     # Lesson 6: caching.
     cache: bool = setting(True, "Keep hot reads (tags, anonymous lists, articles) in a cache.")
     redis_url: str | None = setting(
@@ -81,7 +84,9 @@ class Settings:
         "each process keeps its own cache in memory.", secret=True, env="REDIS_URL"
     )
     cache_ttl_seconds: int = setting(300, "Longest a cached read may live (s).")
+    # --8<-- [end:cache_settings]
 
+    # --8<-- [start:from_env]
     @classmethod
     def from_env(cls, environ=None, **overrides) -> Settings:
         """Build settings from ``STAGECRAFT_<NAME>`` variables, then apply overrides.
@@ -103,6 +108,7 @@ class Settings:
             raise SettingsError("; ".join(problems))
         values.update(overrides)
         return cls(**values)
+    # --8<-- [end:from_env]
 
 
 def env_name(f: dataclasses.Field) -> str:

@@ -203,3 +203,9 @@ def test_restore_into_an_empty_database_needs_no_force(app, settings, tmp_path, 
     fresh = str(tmp_path / "fresh.db")
     assert cli(capsys, "restore", copy, "--db", fresh)[0] == 0
     assert count_articles(fresh) == 5
+
+
+def test_backup_into_a_missing_folder_names_the_folder(app, settings, tmp_path, capsys):
+    code, err = cli(capsys, "backup", str(tmp_path / "no" / "such" / "b.db"),
+                    "--db", settings.database)
+    assert code == 1 and "there is no folder" in err and "database" not in err
