@@ -14,7 +14,7 @@ PORT   ?= 8080
 .PHONY: help setup serve seed reset routes check security notebooks bench plans docs docs-build test lint clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 setup: $(STAMP) ## build .venv with the app and its dev tools (quick when nothing changed)
 
@@ -68,3 +68,6 @@ test: lint ## lint, then every test: the app's with coverage, then the lessons' 
 
 clean: ## remove caches and build output (keeps .venv and instance/)
 	rm -rf .pytest_cache .ruff_cache .coverage htmlcov site build *.egg-info
+
+# The load-testing lab's targets: load, load-compare, load-distributed, lab.
+include loadtests/load.mk

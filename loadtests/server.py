@@ -1,0 +1,249 @@
+"""Serve the reference app for one load test, and stop it afterwards.
+
+``served(target, workdir)`` seeds a fresh database in ``workdir``, starts the
+app at ``target.stage`` under gunicorn on a free port of 127.0.0.1, waits until
+it answers, and yields its URL. However the block ends (done, error, Ctrl-C),
+everything it started is stopped: each process runs in its own process group,
+and the whole group is killed, workers included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import http.client
+import os
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BIN = Path(sys.executable).parent  # the venv's bin: gunicorn and reference-app live here
+START_DEADLINE = 30.0  # seconds for the app to answer its first request
+# From lesson 7 on, the app is served as it is deployed: `reference-app serve
+# --prod`, which runs gunicorn with the lesson's gunicorn.conf.py. Before
+# that, plain gunicorn runs the app factory.
+PROD_STAGE = 7
+
+
+class LoadTestError(Exception):
+    """Something the person running the test must fix: one clear line, no traceback."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to serve: a stage, how many gunicorn workers, and which settings."""
+
+    stage: int
+    workers: int = 2
+    env: tuple[str, ...] = ()  # "STAGECRAFT_NAME=value" settings for seeding and serving
+    sql: tuple[str, ...] = ()  # SQL files run on the seeded database before serving
+    seed_users: int = 50
+    seed_articles: int = 500
+    redis: bool = False  # start a private redis-server, and set the app's redis_url to it
+
+    def describe(self) -> str:
+        parts = [f"stage {self.stage}" + (" (serve --prod)" if self.stage >= PROD_STAGE else ""),
+                 f"{self.workers} worker{'s' * (self.workers != 1)}"]
+        parts += list(self.env) + [Path(path).name for path in self.sql]
+        parts += ["redis"] * self.redis
+        return ", ".join(parts)
+
+
+def check_stage(stage: int) -> None:
+    from reference_app import LAST_STAGE, STAGES
+
+    if stage not in STAGES:
+        raise LoadTestError(f"stage {stage} does not exist (yet): this app has stages "
+                            f"{min(STAGES)} to {LAST_STAGE}")
+
+
+def setting_names() -> dict[str, str]:
+    """{field: environment variable} for every setting: STAGECRAFT_<FIELD>, unless
+    the field names its own variable (as ``redis_url`` does: REDIS_URL)."""
+    from reference_app.settings import Settings
+
+    return {f.name: f.metadata.get("env") or f"STAGECRAFT_{f.name.upper()}"
+            for f in dataclasses.fields(Settings)}
+
+
+def check_settings(env: tuple[str, ...]) -> None:
+    """Refuse a STAGECRAFT_ variable that is not a setting: a typo would otherwise
+    compare the same app with itself, and look like a result."""
+    known = set(setting_names().values())
+    for item in env:
+        name, sep, _ = item.partition("=")
+        if not sep:
+            raise LoadTestError(f"{item!r} is not NAME=value")
+        if name.startswith("STAGECRAFT_") and name not in known:
+            raise LoadTestError(f"{name} is not a setting of this app (yet); "
+                                f"known: {', '.join(sorted(known))}")
+
+
+def routes(stage: int) -> set[str]:
+    """The stage's route table, as "METHOD /rule" lines, from the app's own CLI."""
+    check_stage(stage)
+    out = subprocess.run([BIN / "reference-app", "routes", "--stage", str(stage)],  # noqa: S603
+                         capture_output=True, text=True, check=True).stdout
+    return set(out.splitlines())
+
+
+def free_port() -> int:
+    # Another process could take the port before we use it; on a test machine
+    # that is rare, and the start-up check below would then fail loudly.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served(target: Target, workdir: Path, log: Path | None = None):
+    """Yield (url, server process) for ``target``; stop everything on the way out.
+
+    The database lives in ``workdir``; the server's output goes to ``log``.
+    Settings come from ``target.env`` alone: any the shell sets are left out,
+    so that a REDIS_URL in your environment cannot turn "no Redis" into Redis.
+    """
+    check_stage(target.stage)
+    check_settings(target.env)
+    if not (BIN / "gunicorn").exists():
+        raise LoadTestError("gunicorn is not installed in this venv: run `make setup`")
+    workdir.mkdir(parents=True, exist_ok=True)
+    inherited = {k: v for k, v in os.environ.items() if k not in setting_names().values()}
+    env = {**inherited, "STAGECRAFT_DATABASE": str(workdir / "load.db"),
+           "STAGECRAFT_INSTANCE_PATH": str(workdir / "instance"),
+           # One key for every worker, so a token from one is good at all of them.
+           "STAGECRAFT_JWT_SECRET": secrets.token_urlsafe(48),
+           **dict(item.split("=", 1) for item in target.env)}
+    started = []
+    try:
+        if target.redis:
+            if "redis_url" not in setting_names():
+                raise LoadTestError("this app has no redis_url setting (yet): no Redis cache")
+            redis_port = free_port()
+            started.append(start_redis(redis_port, workdir))
+            env[setting_names()["redis_url"]] = f"redis://127.0.0.1:{redis_port}/0"
+        seed(target, env)
+        port = free_port()
+        log = log or workdir / "gunicorn.log"
+        command = server_command(target, port)
+        with open(log, "wb") as output:  # the child keeps its own copy of the file
+            app = subprocess.Popen(command, env=env, stdout=output, stderr=output,  # noqa: S603
+                                   start_new_session=True)
+        started.append(app)
+        wait_until_answering(port, app, log)
+        yield f"http://127.0.0.1:{port}", app
+    finally:
+        for process in reversed(started):
+            stop(process)
+
+
+def server_command(target: Target, port: int) -> list:
+    if target.stage >= PROD_STAGE:
+        return [BIN / "reference-app", "serve", "--prod", "--stage", str(target.stage),
+                "--host", "127.0.0.1", "--port", str(port), "--workers", str(target.workers)]
+    return [BIN / "gunicorn", *control_socket_flag(), "--workers", str(target.workers),
+            "--bind", f"127.0.0.1:{port}", f"reference_app:create_app(stage={target.stage})"]
+
+
+def seed(target: Target, env: dict) -> None:
+    database = env["STAGECRAFT_DATABASE"]
+    done = subprocess.run([BIN / "reference-app", "seed", "--db", database,  # noqa: S603
+                           "--users", str(target.seed_users),
+                           "--articles", str(target.seed_articles)], env=env)
+    if done.returncode:
+        raise LoadTestError("seeding the database failed (see the line above)")
+    for path in target.sql:
+        db = sqlite3.connect(database)
+        try:
+            db.executescript(Path(path).read_text())
+        except (OSError, sqlite3.Error) as error:
+            raise LoadTestError(f"{path}: {error}") from None
+        finally:
+            db.close()
+
+
+def start_redis(port: int, workdir: Path) -> subprocess.Popen:
+    if not (executable := shutil.which("redis-server")):
+        raise LoadTestError("this experiment needs redis-server (apt install redis-server)")
+    # Loopback only, nothing written to disk: a throwaway cache for one run.
+    process = subprocess.Popen([executable, "--port", str(port), "--bind", "127.0.0.1",  # noqa: S603
+                                "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+                               stdout=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return process
+        time.sleep(0.1)
+    stop(process)
+    raise LoadTestError("redis-server did not start")
+
+
+def control_socket_flag() -> list[str]:
+    """gunicorn 23 and later open a control socket in ~/.gunicorn unless told not to."""
+    help_text = subprocess.run([BIN / "gunicorn", "--help"], capture_output=True,  # noqa: S603
+                               text=True).stdout
+    return ["--no-control-socket"] if "--no-control-socket" in help_text else []
+
+
+def wait_until_answering(port: int, app: subprocess.Popen, log: Path) -> None:
+    """Poll until the app answers any HTTP status, with a deadline."""
+    deadline = time.monotonic() + START_DEADLINE
+    while time.monotonic() < deadline:
+        if app.poll() is not None:
+            last = log.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
+            raise LoadTestError(f"the app exited before answering: {last[0]}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            connection.request("GET", "/api/tags")
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+        finally:
+            connection.close()
+    raise LoadTestError(f"the app did not answer within {START_DEADLINE:.0f} s; see {log}")
+
+
+def stop(process: subprocess.Popen, grace: float = 10.0) -> None:
+    """SIGTERM the process's whole group, then SIGKILL whatever is left after ``grace``."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def busy_seconds() -> float | None:
+    """CPU time the whole machine has spent busy so far, all cores together."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0)
+
+
+def cpu_seconds(process: subprocess.Popen) -> float | None:
+    """CPU time used so far by a running process and all its children, the living and
+    the exited ones: gunicorn replaces workers now and then (max_requests), and an
+    exited worker's time moves to its parent's children_* counters. None without psutil."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    try:
+        parent = psutil.Process(process.pid)
+        times = [p.cpu_times() for p in (parent, *parent.children(recursive=True))]
+        return sum(t.user + t.system + t.children_user + t.children_system for t in times)
+    except psutil.Error:
+        return None
