@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import logging
 import re
+import secrets
 import sqlite3
 import time
-import uuid
 from pathlib import Path
 
 import bottle
 from bottle import request, response
+from gunicorn import glogging
 from gunicorn.app.base import Application
 
 from .security import client_address, wrap_error_handler
@@ -49,12 +50,12 @@ def install(app: bottle.Bottle, settings) -> None:
 def start_request():
     sent = request.get_header("X-Request-ID", "")
     request.environ["stagecraft.request_id"] = (
-        sent if REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex)
+        sent if REQUEST_ID.fullmatch(sent) else secrets.token_hex(16))
     request.environ["stagecraft.started"] = time.perf_counter()
 
 
 def finish_request():
-    request_id = request.environ.get("stagecraft.request_id") or uuid.uuid4().hex
+    request_id = request.environ.get("stagecraft.request_id") or secrets.token_hex(16)
     response.set_header("X-Request-ID", request_id)
     started = request.environ.get("stagecraft.started", time.perf_counter())
     # Fields, not a sentence: a log system can filter on status or sum durations.
@@ -126,6 +127,16 @@ def readyz(store):
     response.status = 200 if ready else 503
     return {"status": "ready" if ready else "not ready", "checks": checks}
 # --8<-- [end:health]
+
+
+class GunicornLogger(glogging.Logger):
+    """gunicorn's logger without gunicorn's access log: the app writes its own
+    JSON line per request (finish_request), and gunicorn would otherwise build
+    a line of its own for every request, only to throw it away."""
+
+    @property
+    def access_log_enabled(self):
+        return False
 
 
 # --8<-- [start:production_server]

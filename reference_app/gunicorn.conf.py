@@ -3,6 +3,7 @@
 `serve --prod` passes --bind, and --workers when given; everything else is here.
 """
 
+import logging
 import multiprocessing
 import os
 
@@ -34,9 +35,17 @@ preload_app = False
 control_socket_disable = True
 
 # The app writes its own JSON access log (deployment.py); gunicorn's own
-# messages go through the same JSON formatter.
+# messages go through the same JSON formatter, and gunicorn keeps no access
+# log of its own.
 accesslog = None
 logconfig_dict = LOGGING
+logger_class = "reference_app.deployment.GunicornLogger"
+
+# The logging module's own advice for speed: do not look up which line made
+# each log call, nor record thread and process details. The JSON lines use
+# none of them, and the access log writes one line per request.
+logging._srcfile = None
+logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
 
 # Believe X-Forwarded-Proto only from a proxy on this machine (nginx).
 forwarded_allow_ips = "127.0.0.1"
