@@ -28,7 +28,7 @@
     % end
   </div>
   <aside class="sidebar">
-    <h3>Popular tags</h3>
+    <h3>Tags</h3>
     <ul class="tags">
       % for name in tags:
       <li><a href="/?tag={{quote(name)}}">{{name}}</a></li>
