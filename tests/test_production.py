@@ -51,63 +51,62 @@ def test_200_concurrent_creations_from_20_clients_all_succeed(production, tmp_pa
     assert sum(1 for e in server.access_lines() if e["status"] == 201) == 201  # + register
 
 
-def write_until_stopped(server, headers, acknowledged, enough, stop, prefix):
-    """Create articles until told to stop or the server goes away; remember each 201."""
-    for n in range(5000):  # bounded, whatever happens
-        if stop.is_set():
-            return
-        try:
-            status, _, body = create(server, headers, f"{prefix} {n}")
-        except OSError:
-            return  # the server is gone
-        if status == 201:
-            acknowledged.append(body["article"]["slug"])
-            if len(acknowledged) >= 60:
-                enough.set()
+class Writers:
+    """Clients creating articles until stopped or the server goes away, each 201
+    remembered. ``enough`` is set once 60 writes were acknowledged."""
+
+    def __init__(self, server, headers, count):
+        self.acknowledged, self.enough, self.stop = [], threading.Event(), threading.Event()
+        self.threads = [threading.Thread(target=self.write, args=(server, headers, f"W{i}"))
+                        for i in range(count)]
+        for thread in self.threads:
+            thread.start()
+
+    def write(self, server, headers, prefix):
+        for n in range(5000):  # bounded, whatever happens
+            if self.stop.is_set():
+                return
+            try:
+                status, _, body = create(server, headers, f"{prefix} {n}")
+            except OSError:
+                return  # the server is gone
+            if status == 201:
+                self.acknowledged.append(body["article"]["slug"])
+                if len(self.acknowledged) >= 60:
+                    self.enough.set()
+
+    def finish(self):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(60)
 
 
 def test_kill_9_mid_writes_loses_no_acknowledged_write(production, tmp_path):
     database = tmp_path / "prod.db"
     server = production(database=database, workers=2)
-    headers = register(server)
-    acknowledged, enough, stop = [], threading.Event(), threading.Event()
-    writers = [threading.Thread(target=write_until_stopped,
-                                args=(server, headers, acknowledged, enough, stop, f"W{i}"))
-               for i in range(4)]
-    for writer in writers:
-        writer.start()
-    assert enough.wait(120), "the writers never got 60 acknowledgements"
+    writers = Writers(server, register(server), count=4)
+    assert writers.enough.wait(120), "the writers never got 60 acknowledgements"
     server.kill()  # SIGKILL to master and workers alike, mid-stream
-    stop.set()
-    for writer in writers:
-        writer.join(60)
+    writers.finish()
     assert integrity(database) == "ok"
     again = production(database=database, workers=1)
-    missing = [slug for slug in list(acknowledged)
+    missing = [slug for slug in writers.acknowledged
                if http("GET", f"{again.url}/api/articles/{slug}")[0] != 200]
-    assert missing == [] and len(acknowledged) >= 60
+    assert missing == [] and len(writers.acknowledged) >= 60
 
 
 def test_a_backup_taken_during_writes_is_sound(production, tmp_path):
     database = tmp_path / "prod.db"
     server = production(database=database, workers=2)
-    headers = register(server)
-    acknowledged, enough, stop = [], threading.Event(), threading.Event()
-    writers = [threading.Thread(target=write_until_stopped,
-                                args=(server, headers, acknowledged, enough, stop, f"B{i}"))
-               for i in range(3)]
-    for writer in writers:
-        writer.start()
-    assert enough.wait(120)
+    writers = Writers(server, register(server), count=3)
+    assert writers.enough.wait(120)
     copy = tmp_path / "during.db"
     backup(str(database), str(copy))  # while the writers keep going
-    written_before = len(acknowledged)
-    stop.set()
-    for writer in writers:
-        writer.join(60)
+    writers.finish()
     assert integrity(copy) == "ok"
     conn = sqlite3.connect(copy)
     in_backup = conn.execute("select count(*) from articles").fetchone()[0]
     conn.close()
-    assert 60 <= in_backup <= len(acknowledged) + 4  # a snapshot from the middle of the stream
-    assert written_before >= 60
+    # A snapshot from the middle of the stream: at least what was acknowledged
+    # before it began, at most what was acknowledged in all, plus those in flight.
+    assert 60 <= in_backup <= len(writers.acknowledged) + 3
