@@ -52,10 +52,10 @@ bench: setup ## req/s and latency with wrk: stage 5 vs the last stage vs a hello
 plans: setup ## EXPLAIN QUERY PLAN before and after lesson 6's indexes, into benchmarks/
 	$(BIN)/python -m benchmarks.plans
 
-docs: setup ## serve the course site on http://127.0.0.1:8000/ with live reload
+docs: setup ## serve the course site on http://127.0.0.1:8000/ (make notebooks first for their outputs)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-docs-build: setup ## build the course site into site/, strictly
+docs-build: notebooks ## run the notebooks, then build the course site into site/, strictly
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 lint: setup ## ruff and bandit
