@@ -166,14 +166,30 @@ def refuse(status: int, field: str, message: str) -> bottle.HTTPResponse:
     return bottle.HTTPError(status, f"{field.capitalize()} {message}.")
 
 
-def owned_article(store, slug) -> dict:
-    """The article's row, if it exists (else 404) and the viewer wrote it (else 403)."""
+def existing_article(store, slug) -> dict:
+    """The article's row, or a 404."""
     row = store.article_row(slug)
     if row is None:
         raise refuse(404, "article", "not found")
+    return row
+
+
+def owned_article(store, slug) -> dict:
+    """The article's row, if it exists (else 404) and the viewer wrote it (else 403)."""
+    row = existing_article(store, slug)
     if row["author_id"] != viewer_id():
         raise refuse(403, "article", "forbidden")
     return row
+
+
+def owned_comment(store, slug, comment_id) -> dict:
+    """The comment's row, if it is on this article (else 404) and the viewer's (else 403)."""
+    comment = store.comment_row(existing_article(store, slug)["id"], comment_id)
+    if comment is None:
+        raise refuse(404, "comment", "not found")
+    if comment["author_id"] != viewer_id():
+        raise refuse(403, "comment", "forbidden")
+    return comment
 
 
 # --8<-- [start:create_article]
@@ -204,9 +220,7 @@ def delete_article(slug, store):
 
 
 def add_comment(slug, store):
-    row = store.article_row(slug)
-    if row is None:
-        raise api_error(404, "article", "not found")
+    row = existing_article(store, slug)
     errors = {}
     body = clean_text(read_json("comment"), "body", errors, required=True,
                       limit_name="comment")
@@ -217,15 +231,7 @@ def add_comment(slug, store):
 
 
 def delete_comment(slug, comment_id, store):
-    article = store.article_row(slug)
-    if article is None:
-        raise api_error(404, "article", "not found")
-    comment = store.comment_row(article["id"], comment_id)
-    if comment is None:
-        raise api_error(404, "comment", "not found")
-    if comment["author_id"] != viewer_id():
-        raise api_error(403, "comment", "forbidden")
-    store.delete_comment(comment_id)
+    store.delete_comment(owned_comment(store, slug, comment_id)["id"])
     response.status = 204
 
 
@@ -262,9 +268,7 @@ def delete_article_form(slug, store):
 
 
 def comment_form(slug, store):
-    row = store.article_row(slug)
-    if row is None:
-        raise bottle.HTTPError(404, "No such article.")
+    row = existing_article(store, slug)
     body = request.forms.getunicode("body", "")
     if body.strip() and len(body) <= MAX_LENGTH["comment"]:
         store.add_comment(row["id"], viewer_id(), body, viewer_id())
@@ -272,11 +276,5 @@ def comment_form(slug, store):
 
 
 def delete_comment_form(slug, comment_id, store):
-    article = store.article_row(slug)
-    comment = article and store.comment_row(article["id"], comment_id)
-    if not comment:
-        raise refuse(404, "comment", "not found")
-    if comment["author_id"] != viewer_id():
-        raise refuse(403, "comment", "forbidden")
-    store.delete_comment(comment_id)
+    store.delete_comment(owned_comment(store, slug, comment_id)["id"])
     bottle.redirect(f"/article/{slug}#comments", 303)

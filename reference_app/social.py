@@ -10,7 +10,7 @@ from __future__ import annotations
 import bottle
 from bottle import request
 
-from .api import refuse
+from .api import existing_article, refuse
 from .auth import local_path
 from .routing import pagination, render_page, viewer_id
 
@@ -36,12 +36,18 @@ def existing_user(store, username) -> dict:
     return user
 
 
+def someone_else(store, username) -> dict:
+    """A user the viewer may follow: anyone but themselves. Following yourself is a
+    well-formed request we refuse, so 403, not 422."""
+    user = existing_user(store, username)
+    if user["id"] == viewer_id():
+        raise refuse(403, "profile", "cannot be followed by itself")
+    return user
+
+
 # --8<-- [start:follow]
 def follow(username, store):
-    user = existing_user(store, username)
-    if user["id"] == viewer_id():  # a well-formed request we refuse: 403, not 422
-        raise refuse(403, "profile", "cannot be followed by itself")
-    store.follow(viewer_id(), user["id"])
+    store.follow(viewer_id(), someone_else(store, username)["id"])
     return {"profile": store.get_profile(username, viewer_id=viewer_id())}
 
 
@@ -49,13 +55,6 @@ def unfollow(username, store):
     store.unfollow(viewer_id(), existing_user(store, username)["id"])
     return {"profile": store.get_profile(username, viewer_id=viewer_id())}
 # --8<-- [end:follow]
-
-
-def existing_article(store, slug) -> dict:
-    row = store.article_row(slug)
-    if row is None:
-        raise refuse(404, "article", "not found")
-    return row
 
 
 def favorite(slug, store):
@@ -80,9 +79,7 @@ def feed(store):
 
 # ---- Pages: one button each, which toggles --------------------------------
 def follow_form(username, store):
-    user = existing_user(store, username)
-    if user["id"] == viewer_id():
-        raise refuse(403, "profile", "cannot be followed by itself")
+    user = someone_else(store, username)
     if store.get_profile(username, viewer_id=viewer_id())["following"]:
         store.unfollow(viewer_id(), user["id"])
     else:
