@@ -46,7 +46,7 @@ security: setup ## the security lab (every exploit, both ways), then Bandit on t
 notebooks: setup ## run every notebook in a fresh kernel; executed copies go to notebooks/_build/
 	$(BIN)/python -m notebooks.build
 
-bench: setup ## req/s and latency with wrk: stage 5 vs the last stage vs a hello-world ceiling
+bench: setup ## req/s and latency with wrk: stage 5, the last stage, a constant floor, a hello-world ceiling
 	$(BIN)/python -m benchmarks.bench
 
 plans: setup ## EXPLAIN QUERY PLAN before and after lesson 6's indexes, into benchmarks/
