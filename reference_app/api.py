@@ -17,7 +17,6 @@ import json
 import bottle
 from bottle import request, response
 
-from .openapi import openapi_document
 from .routing import VIEWER_KEY, api_error, render_page, viewer_id
 
 DEMO_USERNAME = "demo"
@@ -30,6 +29,8 @@ MAX_TAGS = 20
 
 
 def install(app: bottle.Bottle) -> None:
+    from .openapi import openapi_document  # here, not at the top: it quotes our limits
+
     app.install(DemoAuthorPlugin())
     # --8<-- [start:routes]
     app.route("/api/articles", "POST", create_article, auth="required")

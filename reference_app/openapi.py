@@ -11,6 +11,8 @@ import re
 
 from bottle import request
 
+from .api import MAX_LENGTH, MAX_TAGS
+from .auth import PASSWORD_MAX, PASSWORD_MIN
 from .routing import EMAIL as EMAIL_PATTERN
 from .routing import USERNAME as USERNAME_PATTERN
 
@@ -41,11 +43,13 @@ def text(max_length, **more):
 # What the validation in api.py and auth.py enforces, said in JSON Schema.
 USERNAME = text(40, pattern=f"^{USERNAME_PATTERN.pattern}$")
 EMAIL = text(320, pattern=f"^{EMAIL_PATTERN.pattern}$")
-PASSWORD = {"type": "string", "minLength": 8, "maxLength": 128}
+PASSWORD = {"type": "string", "minLength": PASSWORD_MIN, "maxLength": PASSWORD_MAX}
 IMAGE = {"type": ["string", "null"], "pattern": r"^(https?://.*)?$"}
-TAG_LIST = {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 64},
+TAG_LIST = {"type": "array", "maxItems": MAX_TAGS,
+            "items": {"type": "string", "maxLength": MAX_LENGTH["tag"]},
             "description": "Kept in the order sent; blank tags and repeats are dropped."}
-TITLE, DESCRIPTION, BODY, COMMENT = text(200), text(1000), text(100_000), text(10_000)
+TITLE, DESCRIPTION, BODY, COMMENT = (text(MAX_LENGTH[name]) for name in
+                                     ("title", "description", "body", "comment"))
 TIME = {"type": "string", "format": "date-time"}
 PROFILE_FIELDS = ("username", "bio", "image", "following")
 SUMMARY_FIELDS = ("slug", "title", "description", "tagList", "createdAt", "updatedAt",
