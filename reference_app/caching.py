@@ -222,7 +222,7 @@ class CachedStore(TunedStore):
         return slug
 
     def delete_article(self, article_id):
-        slug = self.value("select slug from articles where id = ?", [article_id])
+        slug = self.slug_of(article_id)  # before it is gone
         super().delete_article(article_id)
         self.forget(slug, lists=True, tags=True)
 

@@ -105,8 +105,6 @@ def connect(path: str, busy_timeout_ms: int = 5000) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
 
 
-
-
 def create_schema(path: str) -> None:
     """Create the file, its tables and WAL mode. Safe to run again and again."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
