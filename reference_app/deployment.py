@@ -18,6 +18,7 @@ import logging
 import re
 import secrets
 import sqlite3
+import sys
 import time
 from pathlib import Path
 
@@ -55,6 +56,10 @@ def start_request():
 
 
 def finish_request():
+    if sys.exc_info()[0] is not None:
+        # The route crashed: Bottle runs this hook on its way to the 500 page,
+        # whose handler calls us again with the real status. Log once, then.
+        return
     request_id = request.environ.get("stagecraft.request_id") or secrets.token_hex(16)
     response.set_header("X-Request-ID", request_id)
     started = request.environ.get("stagecraft.started", time.perf_counter())

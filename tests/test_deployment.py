@@ -56,6 +56,7 @@ def test_a_crash_is_logged_with_its_request_id(app, caplog):
     assert response.headers["X-Request-ID"]
     access = [r for r in caplog.records if r.name == "reference_app.access"]
     assert access[-1].fields["status"] == 500
+    assert len(access) == 1  # one line for the crash, not a 200 first and then the 500
 
 
 def test_the_access_log_holds_no_secrets(client, caplog):
