@@ -13,6 +13,8 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from webtest import TestApp
@@ -113,8 +115,26 @@ def post_form(client, path, fields=None, **kwargs):
     return client.post(path, fields, **kwargs)
 
 
-def with_settings(settings, **changes):
-    return dataclasses.replace(settings, **changes)
+@pytest.fixture
+def client_with(app, stage, settings):
+    """A client for this stage's app built with some settings changed, on the same
+    seeded database: ``client_with(behind_tls=True)``."""
+    return lambda **changes: TestApp(create_app(stage, dataclasses.replace(settings, **changes)))
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The docs site, built once per run with ``mkdocs build --strict``, for the page
+    checks and the browser test alike. Each asks for it (request.getfixturevalue)
+    only after checking that the docs tools are installed, so it can skip first."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
+    return site_dir
 
 
 def need_program(name: str) -> str:

@@ -7,12 +7,13 @@ exactly what the generator writes from the data; and every row is well formed.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+from security_checks import asvs
 
 ROOT = Path(__file__).resolve().parent.parent
 # A bare node id: the function, without [..]. A test that takes the `stage`
@@ -21,15 +22,6 @@ NODE_ID = re.compile(r"tests/test_\w+\.py::test_\w+")
 REQUIREMENT_ID = re.compile(r"(?:[1-9]|1[0-7])\.[1-9][0-9]?\.[1-9][0-9]?")
 
 
-def load_generator():
-    """security_checks/asvs.py, by path: the lab is not an installed package."""
-    spec = importlib.util.spec_from_file_location("asvs", ROOT / "security_checks" / "asvs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-asvs = load_generator()
 DATA = asvs.load()
 ROWS = DATA["requirements"]
 

@@ -21,17 +21,11 @@ def selects(statements):
     return [s for s in statements if s.lstrip().lower().startswith("select")]
 
 
-def uncached(app, settings):
-    """The same stage without the server cache, to count queries honestly."""
-    return TestApp(create_app(app.config["stagecraft.stage"],
-                              dataclasses.replace(settings, cache=False)))
-
-
 @pytest.mark.parametrize("limit", [1, 5, 20])
 @pytest.mark.parametrize("query", ["", "&author=reader1", "&tag=python"])
-def test_a_list_costs_three_queries_whatever_its_length(app, settings, limit, query):
+def test_a_list_costs_three_queries_whatever_its_length(client_with, settings, limit, query):
     seed(settings.database, settings, users=5, articles=400)
-    client = uncached(app, settings)
+    client = client_with(cache=False)  # no server cache: count the real queries
     with count_queries() as statements:
         articles = client.get(f"/api/articles?limit={limit}{query}").json["articles"]
     assert len(articles) == limit
@@ -57,9 +51,9 @@ def test_a_logged_in_list_is_three_queries_too(app, settings, accounts):
     assert len(selects(statements)) == 3 + 1
 
 
-def test_tuned_answers_equal_the_plain_ones(app, settings, accounts):
+def test_tuned_answers_equal_the_plain_ones(client_with, settings, accounts):
     headers, _ = accounts.headers_for("alice")
-    client = uncached(app, settings)
+    client = client_with(cache=False)  # no server cache: the tuned SQL answers each time
     client.post("/api/profiles/grace/follow", headers=headers)
     client.post("/api/articles/why-sqlite/favorite", headers=headers)
     plain = TestApp(create_app(5, settings))
@@ -182,21 +176,19 @@ def test_redis_shared_by_all_workers_is_never_stale(app, settings, accounts, red
     assert body == "Edited in worker B"
 
 
-def test_redis_really_holds_the_entries(app, settings, redis_url):
+def test_redis_really_holds_the_entries(client_with, redis_url):
     import redis
 
-    client = TestApp(create_app(app.config["stagecraft.stage"],
-                                dataclasses.replace(settings, redis_url=redis_url)))
+    client = client_with(redis_url=redis_url)
     client.get("/api/tags")
     assert redis.Redis.from_url(redis_url).exists("tags") == 1
 
 
-def test_an_unreachable_redis_only_costs_speed(app, settings):
+def test_an_unreachable_redis_only_costs_speed(client_with, settings):
     from conftest import free_port
 
     down = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
-    client = TestApp(create_app(app.config["stagecraft.stage"],
-                                dataclasses.replace(settings, redis_url=down)))
+    client = client_with(redis_url=down)
     assert client.get("/api/tags").json["tags"]
     assert client.get("/api/articles").json["articlesCount"] == 5
 

@@ -8,9 +8,9 @@ import sqlite3
 import pytest
 from webtest import TestApp
 
-from reference_app import create_app
 from reference_app.cli import main
 from reference_app.deployment import JsonFormatter
+from reference_app.seed import DEMO_PASSWORD
 from reference_app.settings import Settings, SettingsError
 
 pytestmark = pytest.mark.stage(7)
@@ -62,10 +62,10 @@ def test_a_crash_is_logged_with_its_request_id(app, caplog):
 def test_the_access_log_holds_no_secrets(client, caplog):
     caplog.set_level("INFO", logger="reference_app")
     token = client.post_json("/api/users/login", {"user": {
-        "email": "demo@stagecraft.dev", "password": "stagecraft-demo"}}).json["user"]["token"]
+        "email": "demo@stagecraft.dev", "password": DEMO_PASSWORD}}).json["user"]["token"]
     client.get("/api/user?debug=1", headers={"Authorization": f"Token {token}"})
     text = caplog.text + " ".join(json.dumps(getattr(r, "fields", {})) for r in caplog.records)
-    assert token not in text and "stagecraft-demo" not in text and "debug=1" not in text
+    assert token not in text and DEMO_PASSWORD not in text and "debug=1" not in text
 
 
 def test_json_formatter_writes_one_object_per_line():
@@ -103,14 +103,13 @@ def test_readyz_is_503_when_the_database_is_broken(client, settings):
     assert response.json["checks"]["database"] == "unreachable"
 
 
-def test_readyz_checks_redis_when_configured(app, settings, redis_url):
-    stage = app.config["stagecraft.stage"]
-    client = TestApp(create_app(stage, dataclasses.replace(settings, redis_url=redis_url)))
+def test_readyz_checks_redis_when_configured(client_with, redis_url):
+    client = client_with(redis_url=redis_url)
     assert client.get("/readyz").json["checks"] == {"database": "ok", "cache": "ok"}
     from conftest import free_port
 
-    down = dataclasses.replace(settings, redis_url=f"redis://127.0.0.1:{free_port()}/0")
-    response = TestApp(create_app(stage, down)).get("/readyz", status=503)
+    down = client_with(redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    response = down.get("/readyz", status=503)
     assert response.json["checks"]["cache"] == "unreachable"
 
 

@@ -12,8 +12,6 @@ import html
 import os
 import posixpath
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -29,15 +27,8 @@ SECTIONS = ["Learning objectives", "The idea", "The code", "Run it", "What chang
 NOT_WRITTEN_YET: set[str] = set()
 
 
-def build_site(site_dir: Path) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=REPO, env=environment, capture_output=True, text=True, timeout=300)
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def site(request) -> Path:
     try:
         import material  # noqa: F401
         import mkdocs  # noqa: F401
@@ -46,10 +37,7 @@ def site(tmp_path_factory) -> Path:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(f"CI must build the site, but {reason}")
         pytest.skip(reason)
-    site_dir = tmp_path_factory.mktemp("site")
-    result = build_site(site_dir)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
-    return site_dir
+    return request.getfixturevalue("built_site")
 
 
 class Links(HTMLParser):

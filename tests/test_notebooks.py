@@ -8,7 +8,6 @@ run under CI (``CI=true``) or when asked (``STAGECRAFT_NOTEBOOKS=1``);
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import sys
@@ -17,10 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from notebooks import build
+
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # notebooks/ is a folder of the repo, not an installed package
-    sys.path.insert(0, str(ROOT))
-build = importlib.import_module("notebooks.build")
 
 SOURCES = build.sources()
 EXECUTE = (os.environ.get("CI", "").lower() in ("1", "true", "yes")

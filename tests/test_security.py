@@ -10,6 +10,7 @@ from webtest import TestApp
 
 from reference_app import create_app
 from reference_app.security import FailureCounter, check_production_secret
+from reference_app.seed import DEMO_PASSWORD
 from reference_app.settings import SettingsError
 
 pytestmark = pytest.mark.stage(5)
@@ -18,7 +19,7 @@ CSP = ("default-src 'self'; frame-ancestors 'none'; form-action 'self'; object-s
        "base-uri 'none'")
 
 
-def login(client, email="demo@stagecraft.dev", password="stagecraft-demo", **kwargs):  # noqa: S107
+def login(client, email="demo@stagecraft.dev", password=DEMO_PASSWORD, **kwargs):
     return client.post_json("/api/users/login", {"user": {"email": email, "password": password}},
                             **kwargs)
 
@@ -43,19 +44,17 @@ def test_security_headers_survive_a_crash(app):
     assert response.json == {"errors": {"server": ["internal error"]}}
 
 
-def test_hsts_over_https_or_behind_tls(client, app, settings):
+def test_hsts_over_https_or_behind_tls(client, client_with):
     response = client.get("/", extra_environ={"wsgi.url_scheme": "https"})
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
-    behind = TestApp(create_app(app.config["stagecraft.stage"],
-                                dataclasses.replace(settings, behind_tls=True)))
+    behind = client_with(behind_tls=True)
     assert "Strict-Transport-Security" in behind.get("/").headers
 
 
-def test_session_cookie_is_secure_behind_tls(app, settings):
-    client = TestApp(create_app(app.config["stagecraft.stage"],
-                                dataclasses.replace(settings, behind_tls=True)))
+def test_session_cookie_is_secure_behind_tls(client_with):
+    client = client_with(behind_tls=True)
     response = post_form(client, "/login", {"email": "demo@stagecraft.dev",
-                                            "password": "stagecraft-demo"},
+                                            "password": DEMO_PASSWORD},
                          extra_environ={"wsgi.url_scheme": "https"})
     session = [c for c in response.headers.getall("Set-Cookie") if c.startswith("session=")][0]
     assert "Secure" in session and "HttpOnly" in session and "samesite=lax" in session.lower()
@@ -74,7 +73,7 @@ def test_personal_responses_are_never_cached(client, request_):
 
 # ---- CSRF -------------------------------------------------------------------
 def test_every_state_changing_form_carries_a_csrf_token(client):
-    post_form(client, "/login", {"email": "demo@stagecraft.dev", "password": "stagecraft-demo"})
+    post_form(client, "/login", {"email": "demo@stagecraft.dev", "password": DEMO_PASSWORD})
     pages = ["/", "/article/why-sqlite", "/editor", "/profile/ada",
              "/article/what-a-web-server-does"]
     for path in pages:
@@ -88,7 +87,7 @@ def test_every_state_changing_form_carries_a_csrf_token(client):
 @pytest.mark.parametrize("token", [None, "", "0" * 64])
 def test_form_post_without_the_right_token_is_403(client, token):
     client.get("/login")  # gets the csrf cookie, as a browser would
-    fields = {"email": "demo@stagecraft.dev", "password": "stagecraft-demo"}
+    fields = {"email": "demo@stagecraft.dev", "password": DEMO_PASSWORD}
     if token is not None:
         fields["csrf_token"] = token
     response = client.post("/login", fields, status=403)
@@ -131,9 +130,8 @@ def test_other_accounts_are_not_locked_by_one_accounts_failures(client, settings
     login(client, email="ada@stagecraft.dev")
 
 
-def test_one_address_trying_many_accounts_is_throttled(app, settings):
-    strict = dataclasses.replace(settings, login_failures_per_address=3)
-    client = TestApp(create_app(app.config["stagecraft.stage"], strict))
+def test_one_address_trying_many_accounts_is_throttled(client_with):
+    client = client_with(login_failures_per_address=3)
     for name in ("ada", "grace", "demo"):
         login(client, email=f"{name}@stagecraft.dev", password="wrong-password", status=401)
     login(client, email="reader9@stagecraft.dev", status=429)
@@ -141,9 +139,8 @@ def test_one_address_trying_many_accounts_is_throttled(app, settings):
     login(client, email="ada@stagecraft.dev", extra_environ=other)
 
 
-def test_forwarded_for_is_ignored_unless_behind_our_proxy(app, settings):
-    strict = dataclasses.replace(settings, login_failures_per_address=2)
-    client = TestApp(create_app(app.config["stagecraft.stage"], strict))
+def test_forwarded_for_is_ignored_unless_behind_our_proxy(client_with):
+    client = client_with(login_failures_per_address=2)
     for n in range(2):  # an attacker "changes address" with a header: no effect
         login(client, email=f"x{n}@example.com", password="wrong-password", status=401,
               headers={"X-Forwarded-For": f"10.9.9.{n}"})
@@ -165,7 +162,7 @@ def test_page_logins_are_throttled_too(client, settings):
         post_form(client, "/login", {"email": "demo@stagecraft.dev", "password": "nope"},
                   status=401)
     response = post_form(client, "/login", {"email": "demo@stagecraft.dev",
-                                            "password": "stagecraft-demo"}, status=429)
+                                            "password": DEMO_PASSWORD}, status=429)
     assert response.headers["Retry-After"] and "try again later" in response.text
 
 
@@ -182,9 +179,8 @@ def test_failure_counter_forgets_after_the_window():
 
 
 # ---- Bodies -----------------------------------------------------------------
-def test_a_body_over_the_limit_is_413(app, settings, client):
-    small = dataclasses.replace(settings, max_body_bytes=100)
-    client = TestApp(create_app(app.config["stagecraft.stage"], small))
+def test_a_body_over_the_limit_is_413(client_with):
+    client = client_with(max_body_bytes=100)
     response = client.post("/api/users/login", "x" * 101,
                            headers={"Content-Type": "application/json"}, status=413)
     assert response.json == {"errors": {"body": ["is too large (maximum is 100 bytes)"]}}
@@ -242,9 +238,8 @@ def test_cors_is_off_by_default(client):
     client.options("/api/articles", headers={"Origin": "https://evil.example"}, status=405)
 
 
-def test_cors_allowlist_enables_a_front_end_origin(app, settings):
-    allowed = dataclasses.replace(settings, cors_origins=("http://localhost:4200",))
-    client = TestApp(create_app(app.config["stagecraft.stage"], allowed))
+def test_cors_allowlist_enables_a_front_end_origin(client_with):
+    client = client_with(cors_origins=("http://localhost:4200",))
     response = client.get("/api/tags", headers={"Origin": "http://localhost:4200"})
     assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:4200"
     assert "Origin" in response.headers["Vary"]
@@ -267,9 +262,8 @@ def test_error_bodies_are_json_for_the_api(client):
     assert json.dumps(body).startswith('{"errors"')
 
 
-def test_behind_our_proxy_the_last_forwarded_hop_is_the_client(app, settings):
-    strict = dataclasses.replace(settings, login_failures_per_address=2, trust_proxy=True)
-    client = TestApp(create_app(app.config["stagecraft.stage"], strict))
+def test_behind_our_proxy_the_last_forwarded_hop_is_the_client(client_with):
+    client = client_with(login_failures_per_address=2, trust_proxy=True)
     # Our proxy appends the address it saw; anything before that, the client wrote.
     for n in range(2):
         login(client, email=f"x{n}@example.com", password="wrong-password", status=401,

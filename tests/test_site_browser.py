@@ -13,8 +13,6 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -28,13 +26,6 @@ CHROMIUM = os.environ.get("STAGECRAFT_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("STAGECRAFT_CHROMEDRIVER", "/usr/bin/chromedriver")
 LESSON_PAGES = sorted(path.parent.name for path in REPO.glob("lessons/[0-9][0-9]_*/index.md"))
 WAIT_SECONDS = 20
-
-
-def build_site(site_dir: Path) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=REPO, env=environment, capture_output=True, text=True, timeout=300)
 
 
 def unavailable(reason: str):
@@ -66,10 +57,8 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site_url(webdriver_module, tmp_path_factory):
-    site_dir = tmp_path_factory.mktemp("site")
-    result = build_site(site_dir)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
+def site_url(webdriver_module, request):
+    site_dir = request.getfixturevalue("built_site")  # after the checks above: they may skip
     handler = functools.partial(QuietHandler, directory=str(site_dir))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
