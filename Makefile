@@ -9,6 +9,8 @@ STAMP  := $(VENV)/.installed-stamp
 STAGE  ?=
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
+# The app must stay free of Bandit findings: `make security` and `make lint` both check.
+BANDIT := $(BIN)/bandit --quiet -c pyproject.toml -r reference_app
 
 .DEFAULT_GOAL := help
 .PHONY: help setup serve seed reset routes check security notebooks bench plans docs docs-build test lint clean
@@ -41,7 +43,7 @@ check: setup ## check your exercise: LESSON=4 for a lesson, EXERCISE=name for on
 
 security: setup ## the security lab (every exploit, both ways), then Bandit on the app
 	$(BIN)/python -m security_checks
-	$(BIN)/bandit --quiet -c pyproject.toml -r reference_app
+	$(BANDIT)
 
 notebooks: setup ## run every notebook in a fresh kernel; executed copies go to notebooks/_build/
 	$(BIN)/python -m notebooks.build
@@ -60,7 +62,7 @@ docs-build: notebooks ## run the notebooks, then build the course site into site
 
 lint: setup ## ruff and bandit
 	$(BIN)/ruff check .
-	$(BIN)/bandit --quiet -c pyproject.toml -r reference_app
+	$(BANDIT)
 
 test: lint ## lint, then every test: the app's with coverage, then the lessons' own
 	$(BIN)/pytest --cov --cov-report=term

@@ -20,8 +20,6 @@ import platform
 import re
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,12 +28,13 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from loadtests.server import free_port, stop
 from reference_app import LAST_STAGE, Settings
+from reference_app.deployment import GUNICORN_CONF
 from reference_app.seed import seed
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results.md"
-GUNICORN_CONF = ROOT / "reference_app" / "gunicorn.conf.py"
 ROUTES = {
     "list": "/api/articles?limit=20",
     "tags": "/api/tags",
@@ -46,12 +45,6 @@ TARGETS = [  # (what, numerator, denominator, at least)
     ("last stage's list vs the ceiling", ("last", "list"), ("hello", "hello"), 0.4),
     ("cached tags vs the ceiling", ("last", "tags"), ("hello", "hello"), 0.8),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
@@ -76,8 +69,7 @@ def server(command: list[str], env: dict, log: Path):
             time.sleep(0.1)
         yield f"http://127.0.0.1:{port}"
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
+        stop(process)
 
 
 def wrk(url: str, seconds: int, connections: int) -> dict:
@@ -120,7 +112,7 @@ def measure(seconds: int, connections: int, rounds: int) -> dict:
               f"{counts['tags']} tags", file=sys.stderr)
         env["STAGECRAFT_INSTANCE_PATH"] = scratch
         env["STAGECRAFT_DATABASE"] = database  # for floor.py, which has no --db
-        hello, floor = (["-m", "gunicorn", "--config", str(GUNICORN_CONF), "--workers", "2",
+        hello, floor = (["-m", "gunicorn", "--config", GUNICORN_CONF, "--workers", "2",
                          "--bind", "127.0.0.1:{port}", f"benchmarks.{name}:app"]
                         for name in ("hello", "floor"))
         stage_5, last = (["-m", "reference_app", "serve", "--prod", "--stage", str(stage),

@@ -67,21 +67,22 @@ def main(argv=None) -> int:
         from reference_app import LAST_STAGE
 
         seconds(args.duration)  # a typo here should stop the run before any seeding
-        load = Load(args.users, args.duration, args.tags, args.think)
+        # Only `load` has --shape; the other commands always run a fixed user count.
+        load = Load(args.users, args.duration, args.tags, args.think,
+                    getattr(args, "shape", None))
         seeded = {"seed_users": args.seed_users, "seed_articles": args.seed_articles}
         if args.command == "compare":
             targets = [Target(getattr(args, side) or LAST_STAGE, getattr(args, f"{side}_workers"),
                               getattr(args, f"{side}_env"), getattr(args, f"{side}_sql"), **seeded)
                        for side in ("a", "b")]
+            labels = default_labels(targets)
             variants = [Variant(label, target, args.scenario)
-                        for label, target in zip(default_labels(targets), targets, strict=True)]
+                        for label, target in zip(labels, targets, strict=True)]
             runs = compare(variants, load, REPORTS / "compare", command=command_line(argv),
-                           title=" against ".join(default_labels(targets)), results=args.results)
+                           title=" against ".join(labels), results=args.results)
             return 1 if any(r.endpoints[-1].failures for r in runs.values()) else 0
         target = Target(args.stage or LAST_STAGE, args.app_workers, args.env, args.sql, **seeded)
         workers = args.workers if args.command == "distributed" else 0
-        if args.command == "load" and args.shape:
-            load = Load(args.users, args.duration, args.tags, args.think, args.shape)
         classes = user_classes(args.scenario, target.stage)
         run = measure(f"stage{target.stage}", target, classes, load,
                       REPORTS / args.command, workers=workers)

@@ -58,9 +58,10 @@ def compare(variants: list[Variant], load: Load, out: Path, *, title: str, comma
         run = measure(file_name(variant.label), variant.target, classes, how, out)
         print(summary(run, f"{variant.label}: {how.users} users for {how.duration}") + "\n")
         runs[variant.label] = run
-    table = report.compare_markdown({label: run.endpoints for label, run in runs.items()})
+    endpoints = {label: run.endpoints for label, run in runs.items()}
+    table = report.compare_markdown(endpoints)
     plot = results.with_suffix(".png") if results else out / "compare.png"
-    report.plot({label: run.endpoints for label, run in runs.items()}, plot, title)
+    report.plot(endpoints, plot, title)
     print(f"{table}\n\n{cpu_markdown(runs)}\n\nPlot: {plot}")
     if results:
         results.parent.mkdir(parents=True, exist_ok=True)

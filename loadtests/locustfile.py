@@ -63,6 +63,7 @@ class ConduitUser(FastHttpUser):
         self.username: str | None = None
         self.articles: list[tuple[str, str]] = []  # (slug, author) of stable articles
         self.tags: list[str] = []
+        self.sample()
 
     def call(self, method: str, path: str, expect: int, name: str | None = None,
              body: dict | None = None) -> dict | None:
@@ -130,10 +131,6 @@ class Reader(ConduitUser):
 
     weight = 6
 
-    def on_start(self) -> None:
-        super().on_start()
-        self.sample()
-
     @tag("reader", "page")
     @task(2)
     def home_page(self):
@@ -191,7 +188,6 @@ class Follower(ConduitUser):
 
     def on_start(self) -> None:
         super().on_start()
-        self.sample()
         author = self.some_author()
         if not (author and self.log_in(author)):
             self.register()
@@ -248,7 +244,6 @@ class Writer(ConduitUser):
 
     def on_start(self) -> None:
         super().on_start()
-        self.sample()
         self.register()
         self.mine: list[str] = []  # slugs of this user's articles
         self.comments: list[tuple[str, int]] = []  # (slug, id) of this user's comments

@@ -21,10 +21,6 @@ class LoginStorm(ConduitUser):
     # Half a Reader's weight: 30 users with Reader make 20 readers and 10 of these.
     weight = 3
 
-    def on_start(self) -> None:
-        super().on_start()
-        self.sample()
-
     @tag("login")
     @task
     def log_in_again(self):

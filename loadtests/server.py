@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import http.client
 import os
 import secrets
@@ -115,7 +116,8 @@ def served(target: Target, workdir: Path, log: Path | None = None):
     if not (BIN / "gunicorn").exists():
         raise LoadTestError("gunicorn is not installed in this venv: run `make setup`")
     workdir.mkdir(parents=True, exist_ok=True)
-    inherited = {k: v for k, v in os.environ.items() if k not in setting_names().values()}
+    names = setting_names()
+    inherited = {k: v for k, v in os.environ.items() if k not in names.values()}
     env = {**inherited, "STAGECRAFT_DATABASE": str(workdir / "load.db"),
            "STAGECRAFT_INSTANCE_PATH": str(workdir / "instance"),
            # One key for every worker, so a token from one is good at all of them.
@@ -124,11 +126,11 @@ def served(target: Target, workdir: Path, log: Path | None = None):
     started = []
     try:
         if target.redis:
-            if "redis_url" not in setting_names():
+            if "redis_url" not in names:
                 raise LoadTestError("this app has no redis_url setting (yet): no Redis cache")
             redis_port = free_port()
             started.append(start_redis(redis_port, workdir))
-            env[setting_names()["redis_url"]] = f"redis://127.0.0.1:{redis_port}/0"
+            env[names["redis_url"]] = f"redis://127.0.0.1:{redis_port}/0"
         seed(target, env)
         port = free_port()
         log = log or workdir / "gunicorn.log"
@@ -185,8 +187,9 @@ def start_redis(port: int, workdir: Path) -> subprocess.Popen:
     raise LoadTestError("redis-server did not start")
 
 
+@functools.cache  # one `gunicorn --help` per run, not one per server started
 def control_socket_flag() -> list[str]:
-    """gunicorn 23 and later open a control socket in ~/.gunicorn unless told not to."""
+    """Newer gunicorn (27 here) opens a control socket in ~/.gunicorn unless told not to."""
     help_text = subprocess.run([BIN / "gunicorn", "--help"], capture_output=True,  # noqa: S603
                                text=True).stdout
     return ["--no-control-socket"] if "--no-control-socket" in help_text else []

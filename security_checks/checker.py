@@ -147,8 +147,9 @@ def judge_bandit(verdict: Verdict, findings: dict, vulnerable: Path, fixed: Path
 
 def judge_docs(verdict: Verdict, readme: Path, expected_ids: set[str]) -> None:
     """The exercise's README and the lab README's table must agree with the markers."""
+    text = readme.read_text(encoding="utf-8") if readme.is_file() else None
     for word in ["ASVS", "Bandit", *sorted(expected_ids)]:
-        if readme.is_file() and word not in readme.read_text(encoding="utf-8"):
+        if text is not None and word not in text:
             verdict.problems.append(f"README.md does not mention {word}")
     listed = listed_bandit_ids(verdict.exercise)
     if listed is None:
