@@ -115,6 +115,12 @@ def post_form(client, path, fields=None, **kwargs):
     return client.post(path, fields, **kwargs)
 
 
+def register_on_pages(client):
+    """Sign up as carol through the page's form: the client then holds her session cookie."""
+    return post_form(client, "/register", {"username": "carol", "email": "carol@example.com",
+                                           "password": "long enough"})
+
+
 @pytest.fixture
 def client_with(app, stage, settings):
     """A client for this stage's app built with some settings changed, on the same

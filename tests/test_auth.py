@@ -6,7 +6,7 @@ import time
 
 import jwt
 import pytest
-from conftest import post_form
+from conftest import post_form, register_on_pages
 
 from reference_app import Settings, create_app
 from reference_app.credentials import Credentials, load_secret
@@ -333,8 +333,7 @@ def test_pages_that_need_a_login_redirect_to_it(client):
 
 
 def test_logout_clears_the_cookie(client):
-    post_form(client, "/register", {"username": "carol", "email": "carol@example.com",
-                              "password": "long enough"})
+    register_on_pages(client)
     post_form(client, "/logout")
     assert "Sign in" in client.get("/").text
 
@@ -348,7 +347,6 @@ def test_a_forged_session_cookie_is_ignored(client):
 def test_the_api_ignores_the_session_cookie(client):
     # Only pages read the cookie; the API wants the header. So a cookie alone,
     # which a browser attaches to any request, can never act through the API.
-    post_form(client, "/register", {"username": "carol", "email": "carol@example.com",
-                              "password": "long enough"})
+    register_on_pages(client)
     client.post_json("/api/articles", {"article": {"title": "t", "description": "d",
                                                    "body": "b"}}, status=401)

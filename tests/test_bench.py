@@ -16,7 +16,6 @@ import pytest
 from webtest import TestApp
 
 from benchmarks import bench
-from reference_app import Settings
 from reference_app.seed import seed
 
 
@@ -81,10 +80,8 @@ def test_without_wrk_it_says_how_to_install_it(monkeypatch, capsys):
 
 
 @pytest.fixture
-def floor_client(tmp_path, monkeypatch):
+def floor_client(settings, monkeypatch):
     """The floor app on a seeded database: the last stage with /api/floor added."""
-    settings = Settings(database=str(tmp_path / "bench.db"), instance_path=str(tmp_path),
-                        argon2_time_cost=1, argon2_memory_kib=8, argon2_parallelism=1)
     seed(settings.database, settings, users=5, articles=100)
     monkeypatch.setenv("STAGECRAFT_DATABASE", settings.database)
     monkeypatch.setenv("STAGECRAFT_INSTANCE_PATH", settings.instance_path)

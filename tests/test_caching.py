@@ -43,16 +43,16 @@ def test_before_lesson_6_the_same_list_costs_a_query_per_article(settings):
     assert counts[20] - counts[1] == 19 * (counts[1] - 2)  # N+1: grows with every article
 
 
-def test_a_logged_in_list_is_three_queries_too(app, settings, accounts):
-    headers, _ = accounts.headers_for("alice")
+def test_a_logged_in_list_is_three_queries_too(app, author):
+    headers, _ = author
     with count_queries() as statements:
         TestApp(app).get("/api/articles?limit=20", headers=headers)
     # + 1 to look up the user behind the token
     assert len(selects(statements)) == 3 + 1
 
 
-def test_tuned_answers_equal_the_plain_ones(client_with, settings, accounts):
-    headers, _ = accounts.headers_for("alice")
+def test_tuned_answers_equal_the_plain_ones(client_with, settings, author):
+    headers, _ = author
     client = client_with(cache=False)  # no server cache: the tuned SQL answers each time
     client.post("/api/profiles/grace/follow", headers=headers)
     client.post("/api/articles/why-sqlite/favorite", headers=headers)
@@ -116,8 +116,8 @@ def test_deleting_is_seen_at_once(client, author, new_article):
     assert "only-here" not in client.get("/api/tags").json["tags"]
 
 
-def test_a_favorite_updates_the_anonymous_count(client, accounts):
-    headers, _ = accounts.headers_for("alice")
+def test_a_favorite_updates_the_anonymous_count(client, author):
+    headers, _ = author
     before = client.get("/api/articles/why-sqlite").json["article"]["favoritesCount"]
     listed = {a["slug"]: a for a in client.get("/api/articles").json["articles"]}
     assert listed["why-sqlite"]["favoritesCount"] == before
@@ -127,11 +127,9 @@ def test_a_favorite_updates_the_anonymous_count(client, accounts):
     assert listed["why-sqlite"]["favoritesCount"] == before + 1
 
 
-def test_a_new_bio_shows_on_cached_articles(client, accounts):
-    headers, username = accounts.headers_for("alice")
-    slug = client.post_json("/api/articles", {"article": {"title": "t", "description": "d",
-                                                          "body": "b"}},
-                            headers=headers).json["article"]["slug"]
+def test_a_new_bio_shows_on_cached_articles(client, author, new_article):
+    headers, username = author
+    slug = new_article()["slug"]
     client.get(f"/api/articles/{slug}")
     client.get("/api/articles")
     client.put_json("/api/user", {"user": {"bio": "New bio"}}, headers=headers)
@@ -139,8 +137,8 @@ def test_a_new_bio_shows_on_cached_articles(client, accounts):
     assert client.get("/api/articles").json["articles"][0]["author"]["bio"] == "New bio"
 
 
-def test_logged_in_answers_are_never_served_from_the_shared_cache(client, accounts):
-    headers, _ = accounts.headers_for("alice")
+def test_logged_in_answers_are_never_served_from_the_shared_cache(client, author):
+    headers, _ = author
     client.get("/api/articles/why-sqlite")  # cached for anonymous readers
     client.post("/api/articles/why-sqlite/favorite", headers=headers)
     mine = client.get("/api/articles/why-sqlite", headers=headers).json["article"]
@@ -220,8 +218,8 @@ def test_the_etag_changes_when_the_data_does(client, author, new_article):
     assert response.status_int == 200 and response.headers["ETag"] != etag
 
 
-def test_logged_in_answers_are_not_stored(client, accounts):
-    headers, _ = accounts.headers_for("alice")
+def test_logged_in_answers_are_not_stored(client, author):
+    headers, _ = author
     response = client.get("/api/articles", headers=headers)
     assert response.headers["Cache-Control"] == "no-store"
     assert "Authorization" in response.headers["Vary"]

@@ -1,7 +1,7 @@
 """Server-rendered pages: what a person sees in a browser, stage by stage."""
 
 import pytest
-from conftest import post_form
+from conftest import post_form, register_on_pages
 
 XSS = "<script>alert('x')</script>"
 
@@ -9,8 +9,7 @@ XSS = "<script>alert('x')</script>"
 def log_in_on_pages(client, stage):
     """Pages log in with the session cookie from lesson 4; before that, nobody needs to."""
     if stage >= 4:
-        post_form(client, "/register", {"username": "carol", "email": "carol@example.com",
-                                  "password": "long enough"})
+        register_on_pages(client)
 
 
 @pytest.mark.stage(1)
@@ -29,11 +28,8 @@ def test_pages_show_only_links_that_work_at_this_stage(client, stage):
 
 
 @pytest.mark.stage(3)
-def test_titles_are_escaped_on_every_page(client, stage, author):
-    client.post_json("/api/articles", {"article": {"title": XSS, "description": XSS,
-                                                   "body": XSS, "tagList": [XSS]}},
-                     headers=author[0])
-    slug = client.get("/api/articles").json["articles"][0]["slug"]
+def test_titles_are_escaped_on_every_page(client, author, new_article):
+    slug = new_article(title=XSS, description=XSS, body=XSS, tagList=[XSS])["slug"]
     for path in ("/", f"/article/{slug}", f"/profile/{author[1]}"):
         text = client.get(path).text
         assert XSS not in text, path

@@ -1,14 +1,14 @@
 """Lesson 4: follows, favourites and the feed, which need a logged-in user."""
 
 import pytest
-from conftest import post_form
+from conftest import post_form, register_on_pages
 
 pytestmark = pytest.mark.stage(4)
 
 
 @pytest.fixture
-def alice(accounts):
-    return accounts.headers_for("alice")[0]
+def alice(author):
+    return author[0]  # her headers
 
 
 @pytest.mark.parametrize("method, path", [
@@ -89,8 +89,7 @@ def test_author_following_shows_in_articles(client, alice):
 
 
 def test_feed_and_follow_pages(client):
-    post_form(client, "/register", {"username": "carol", "email": "carol@example.com",
-                              "password": "long enough"})
+    register_on_pages(client)
     assert "No articles here yet." in client.get("/feed").text
     post_form(client, "/profile/grace/follow", {"back": "/profile/grace"})
     assert "Why SQLite" in client.get("/feed").text
@@ -100,8 +99,7 @@ def test_feed_and_follow_pages(client):
 
 
 def test_favorite_button_toggles(client):
-    post_form(client, "/register", {"username": "carol", "email": "carol@example.com",
-                              "password": "long enough"})
+    register_on_pages(client)
     post_form(client, "/article/why-sqlite/favorite")
     assert "Unfavourite (3)" in client.get("/article/why-sqlite").text
     post_form(client, "/article/why-sqlite/favorite")
