@@ -21,7 +21,6 @@ MANIFEST = LESSONS_DIR / "exercises.json"
 SOLUTIONS_DIR = LESSONS_DIR / "solutions"
 WORKSPACE_ENV = "STAGECRAFT_WORKSPACE"
 TARGET_ENV = "STAGECRAFT_EXERCISE_TARGET"  # read by conftest.py
-REPORT_ENV = "STAGECRAFT_EXERCISE_REPORT"  # written by conftest.py
 
 # The file a test runs against: the learner's copy, the pristine starter, or
 # the reference solution. Plain `pytest lessons` uses the solution, so that the

@@ -10,7 +10,7 @@ import argparse
 import os
 import shutil
 import sys
-import time
+from pathlib import Path
 
 from lessons import catalog, checking, progress
 from lessons.catalog import CatalogError, Exercise, relative
@@ -140,20 +140,30 @@ def cmd_solution(args) -> int:
 
 
 def cmd_watch(args) -> int:
+    try:
+        from watchfiles import Change, watch  # only `watch` needs it: other commands start fast
+    except ModuleNotFoundError:
+        print("error: `watch` needs the watchfiles package: run `make setup`.", file=sys.stderr)
+        return 2
     exercise = catalog.get(args.name)
     ensure_started(exercise)
-    path = exercise.workspace_file
+    path = exercise.workspace_file.resolve()
     print(f"Watching {relative(path)}: save it to re-check, Ctrl+C to stop.\n")
+
+    def saved(change: Change, changed: str) -> bool:
+        # Many editors save by writing a new file and renaming it over the old one,
+        # which would end a watch on the file itself: watch its folder instead.
+        return change != Change.deleted and Path(changed) == path
+
     try:
-        while True:
-            check_one(exercise)
-            seen = path.stat().st_mtime_ns
-            while path.stat().st_mtime_ns == seen:
-                time.sleep(args.interval)  # polling is plain and works everywhere
+        check_one(exercise)
+        # Saves made while a check runs are kept and yielded next, so none is missed.
+        for _ in watch(path.parent, watch_filter=saved, recursive=False):
             print("\n" + "-" * 60)
+            check_one(exercise)
     except KeyboardInterrupt:
         print("\nStopped watching.")
-        return 0
+    return 0
 
 
 def cmd_verify(args) -> int:
@@ -185,7 +195,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_solution)
     p = sub.add_parser("watch", help="re-check an exercise every time you save it")
     p.add_argument("name")
-    p.add_argument("--interval", type=float, default=0.5, help="seconds between polls")
     p.set_defaults(func=cmd_watch)
     p = sub.add_parser("verify", help="maintainers: starters fail, solutions pass, all listed")
     p.set_defaults(func=cmd_verify)

@@ -17,7 +17,6 @@ a traceback, in the manner of exercism.
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import sys
 from pathlib import Path
@@ -30,7 +29,7 @@ if str(_HERE.parent) not in sys.path:  # so `import lessons` works in any import
 
 from lessons import catalog  # noqa: E402
 
-TARGET_ENV, REPORT_ENV = catalog.TARGET_ENV, catalog.REPORT_ENV
+TARGET_ENV = catalog.TARGET_ENV
 
 # Lesson examples are plain scripts in folders whose names start with a digit,
 # so they cannot be imported as packages. Put their folders on sys.path so that
@@ -120,32 +119,3 @@ def pytest_runtest_makereport(item, call):
     # WebTest's unexpected-status error carries the whole HTML error page: keep its first line.
     elif type(error).__name__ == "AppError":
         report.longrepr = f"{_where(item, call.excinfo)}{str(error).splitlines()[0]}"
-
-
-# Per-exercise results, written as JSON for the runner when it asks for them.
-_results: dict[str, dict[str, int]] = {}
-
-
-def _record(nodeid: str, outcome: str) -> None:
-    found = catalog.exercise_for_test(Path(nodeid.split("::")[0]))
-    if found is not None:
-        counts = _results.setdefault(found.name, {"passed": 0, "failed": 0})
-        counts[outcome] += 1
-
-
-def pytest_runtest_logreport(report):
-    if report.failed:
-        _record(report.nodeid, "failed")
-    elif report.when == "call" and report.passed:
-        _record(report.nodeid, "passed")
-
-
-def pytest_collectreport(report):
-    if report.failed:  # a test file that cannot even be collected
-        _record(report.nodeid, "failed")
-
-
-def pytest_sessionfinish(session):
-    path = os.environ.get(REPORT_ENV)
-    if path:
-        Path(path).write_text(json.dumps(_results), "utf-8")

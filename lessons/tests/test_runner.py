@@ -1,8 +1,13 @@
 """The learner's runner, `python -m lessons`, driven as a learner would."""
 
+import os
+import queue
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
@@ -125,3 +130,54 @@ def test_python_dash_m_lessons_works_and_a_bad_name_is_not_a_traceback():
                             cwd=catalog.REPO_ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "No exercise called 'nope'" in result.stderr
+
+
+def test_watch_without_watchfiles_is_one_line_and_exit_2(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "watchfiles", None)  # as if it were not installed
+    code, _, err = run(capsys, "watch", "parse_query")
+    assert code == 2
+    assert err.strip() == "error: `watch` needs the watchfiles package: run `make setup`."
+
+
+def test_watch_checks_at_once_again_on_every_save_and_stops_on_ctrl_c(workspace):
+    exercise = catalog.get("parse_query")
+    lines: queue.Queue[str] = queue.Queue()
+
+    def wait_for(text: str, seconds: float) -> bool:
+        try:
+            while text not in lines.get(timeout=seconds):
+                pass
+            return True
+        except queue.Empty:
+            return False
+
+    with subprocess.Popen(
+            [sys.executable, "-m", "lessons", "watch", "parse_query"], cwd=catalog.REPO_ROOT,
+            env={**os.environ, catalog.WORKSPACE_ENV: str(workspace), "PYTHONUNBUFFERED": "1"},
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as watcher:
+
+        def read_lines():  # in a thread, so that waiting for a line can time out
+            for line in watcher.stdout:
+                lines.put(line)
+
+        reader = threading.Thread(target=read_lines)
+        reader.start()
+        try:
+            assert wait_for("FAIL parse_query", 60)  # the first check, of a fresh starter
+            assert wait_for("Still stuck?", 10)  # the check's last line: the watch begins next
+            time.sleep(0.2)  # a save in the instant before the watch begins would be missed...
+            for _ in range(5):  # ...so save again if no check starts
+                # Save the solution as many editors do: a new file renamed over the old one.
+                shutil.copyfile(exercise.solution, workspace / "saved.tmp")
+                os.replace(workspace / "saved.tmp", exercise.workspace_file)
+                if wait_for("PASS parse_query", 5):
+                    break
+            else:
+                pytest.fail("saving the file did not start a check")
+            watcher.send_signal(signal.SIGINT)  # Ctrl+C
+            assert wait_for("Stopped watching.", 30)
+            assert watcher.wait(timeout=30) == 0
+        finally:
+            if watcher.poll() is None:
+                watcher.kill()
+            reader.join(timeout=30)  # it ends with the output, before the pipe is closed
