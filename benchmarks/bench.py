@@ -30,7 +30,7 @@ from pathlib import Path
 
 from loadtests.server import free_port, stop
 from reference_app import LAST_STAGE, Settings
-from reference_app.deployment import GUNICORN_CONF
+from reference_app.deployment.server import GUNICORN_CONF
 from reference_app.seed import seed
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,9 @@ import tempfile
 from pathlib import Path
 
 from reference_app import Settings
-from reference_app.caching import create_indexes, query_plans
-from reference_app.database import connect
+from reference_app.caching.store import create_indexes
+from reference_app.database.connection import connect
+from reference_app.query_plans import query_plans
 from reference_app.seed import seed
 
 OUTPUT = Path(__file__).resolve().parent / "query_plans.md"

@@ -56,7 +56,7 @@ def wsgi_get(app: bottle.Bottle, path: str) -> bytes:
 def openapi_and_stages() -> tuple[dict, dict]:
     """The last stage's OpenAPI document, and {(method, path): first stage with it}."""
     from reference_app import LAST_STAGE, STAGES, create_app
-    from reference_app.openapi import openapi_path
+    from reference_app.core.openapi import openapi_path
 
     since: dict[tuple[str, str], int] = {}
     with scratch_settings() as settings:
@@ -241,7 +241,7 @@ def shown_default(f: dataclasses.Field) -> str:
 
 
 def settings_page() -> str:
-    from reference_app.settings import Settings, env_name
+    from reference_app.core.settings import Settings, env_name
 
     rows = []
     for f in dataclasses.fields(Settings):

@@ -68,7 +68,7 @@ def check_stage(stage: int) -> None:
 def setting_names() -> dict[str, str]:
     """{field: environment variable} for every setting: STAGECRAFT_<FIELD>, unless
     the field names its own variable (as ``redis_url`` does: REDIS_URL)."""
-    from reference_app.settings import Settings
+    from reference_app.core.settings import Settings
 
     return {f.name: f.metadata.get("env") or f"STAGECRAFT_{f.name.upper()}"
             for f in dataclasses.fields(Settings)}

@@ -1,54 +1,51 @@
 """Stagecraft's reference backend: one app that grows lesson by lesson.
 
 ``create_app(stage)`` returns the app as it stands after lesson ``stage``.
-Read it top to bottom: it is the course's table of contents.
+Read it top to bottom: it is the course's table of contents. Each lesson is a
+package with one door, ``install(app, settings)``; a lesson imports only the
+core and the lessons below it, so stage N never loads a lesson above N.
 """
 
 from __future__ import annotations
 
-import bottle
+import importlib
 
-from . import api, auth, caching, database, deployment, routing, security, social
-from .settings import Settings
+from .core import App, Settings
 
-STAGES = {
-    1: "Routing",
-    2: "Database",
-    3: "APIs",
-    4: "Auth",
-    5: "Security",
-    6: "Caching",
-    7: "Deployment",
+# --8<-- [start:lessons]
+LESSONS = {  # stage: (title, package)
+    1: ("Routing", "routing"),        # routes, errors, pages; data from memory
+    2: ("Database", "database"),      # the same routes, now backed by SQLite
+    3: ("APIs", "api"),               # writes and validation; the demo author signs
+    4: ("Auth", "auth"),              # real accounts; follows, favourites, the feed
+    5: ("Security", "security"),      # headers, CSRF, throttling, limits, CORS
+    6: ("Caching", "caching"),        # fewer queries, indexes, a cache, ETags
+    7: ("Deployment", "deployment"),  # request ids, JSON logs, health checks
 }
+# --8<-- [end:lessons]
+STAGES = {stage: title for stage, (title, _) in LESSONS.items()}
 LAST_STAGE = max(STAGES)
 
 
 # --8<-- [start:create_app]
-def create_app(stage: int = LAST_STAGE, settings: Settings | None = None) -> bottle.Bottle:
-    """The app after lesson ``stage``. Each lesson only adds to the one before."""
+def create_app(stage: int = LAST_STAGE, settings: Settings | None = None, *,
+               package: str = __name__) -> App:
+    """The app after lesson ``stage``. Each lesson only adds to the one before.
+
+    ``package`` is where the lesson packages live: this one, or a learner's own
+    app with the same layout (the build track's ``workshop``).
+    """
     if stage not in STAGES:
         raise ValueError(f"stage must be a whole number from 1 to {LAST_STAGE}, not {stage!r}")
     settings = settings or Settings.from_env()
-    app = bottle.Bottle()  # an explicit app object: never Bottle's global default app
+    app = App()  # an explicit app object: never Bottle's global default app
     app.config["stagecraft.stage"] = stage
     app.config["stagecraft.settings"] = settings
-
-    routing.install(app)                  # 1. routes, errors, pages; data from memory
-    if stage >= 2:
-        database.install(app, settings)   # 2. the same routes, now backed by SQLite
-    if stage >= 3:
-        api.install(app)                  # 3. writes and validation; the demo author signs
-    if stage >= 4:
-        auth.install(app, settings)       # 4. real accounts replace the demo author,
-        social.install(app)               #    and unlock follows, favourites and the feed
-    if stage >= 5:
-        security.install(app, settings)   # 5. headers, CSRF, throttling, limits, CORS
-    if stage >= 6:
-        caching.install(app, settings)    # 6. fewer queries, indexes, a cache, ETags
-    if stage >= 7:
-        deployment.install(app, settings) # 7. request ids, JSON logs, health checks
+    for number in range(1, stage + 1):
+        lesson = importlib.import_module(f"{package}.{LESSONS[number][1]}")
+        lesson.install(app, settings)
     return app
 # --8<-- [end:create_app]
 
 
-__all__ = ["LAST_STAGE", "STAGES", "Settings", "create_app"]
+__all__ = ["LAST_STAGE", "LESSONS", "STAGES", "Settings", "create_app"]

@@ -17,11 +17,11 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIServer, make_server
 
 from . import LAST_STAGE, STAGES, create_app
-from .backups import BackupError, backup, restore
-from .database import connect, create_schema
-from .deployment import ProductionServer
+from .core.settings import Settings, SettingsError, env_name
+from .database.connection import connect, create_schema
+from .deployment.backups import BackupError, backup, restore
+from .deployment.server import ProductionServer
 from .seed import reset, seed
-from .settings import Settings, SettingsError, env_name
 
 PROG = "reference-app"
 
@@ -142,7 +142,7 @@ def seed_command(args, settings) -> int:
         print(f"{settings.database} already has articles; not seeding.", file=sys.stderr)
         return 0
     counts = seed(settings.database, settings, users=args.users, articles=args.articles,
-                  progress=progress_bar if args.articles >= 5000 else None)
+                  progress=args.articles >= 5000)
     summary = ", ".join(f"{count} {table}" for table, count in counts.items())
     print(f"Seeded {settings.database}: {summary}.", file=sys.stderr)
     return 0
@@ -155,14 +155,6 @@ def has_articles(path: str) -> bool:
         return db["articles"].count > 0
     finally:
         db.close()
-
-
-def progress_bar(done: int, total: int) -> None:
-    width = 40
-    filled = width * done // max(total, 1)
-    end = "\n" if done >= total else ""
-    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} articles", end=end,
-          file=sys.stderr, flush=True)
 
 
 def reset_command(args, settings) -> int:

@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .credentials import password_hasher
-from .database import connect, create_schema, iso, write_transaction
-from .memory_store import load_demo_data
+from tqdm import tqdm
+
+from .auth.credentials import password_hasher
+from .database.connection import connect, create_schema, iso, write_transaction
+from .routing.store import load_demo_data
 
 # Every demo user's password: demo data, in the demo data file, named in the README.
 DEMO_PASSWORD = load_demo_data()["demo_password"]
@@ -24,11 +26,11 @@ GENERATED_START = datetime(2025, 1, 1, tzinfo=timezone.utc)
 BATCH = 1000
 
 
-def seed(path: str, settings, users: int = 10, articles: int = 50, progress=None) -> dict:
+def seed(path: str, settings, users: int = 10, articles: int = 50, progress=False) -> dict:
     """Write the demo world plus generated rows; return the table counts.
 
     Running it twice changes nothing: every insert is "insert or ignore".
-    ``progress(done, total)`` is called as articles are written.
+    ``progress`` shows a progress bar (tqdm, on standard error) as articles are written.
     """
     create_schema(path)
     data = load_demo_data()
@@ -108,9 +110,10 @@ def generated_article(n: int, authors: list[int]) -> tuple:
             authors[n % len(authors)], when, when)
 
 
-def seed_generated_articles(db, usernames, first, last, progress=None):
+def seed_generated_articles(db, usernames, first, last, progress=False):
     """Generate articles number ``first`` to ``last``, one transaction per batch."""
     authors = [user_id(db, name) for name in usernames]
+    bar = tqdm(total=max(0, last - first + 1), unit=" articles", disable=not progress)
     for start in range(first, last + 1, BATCH):
         numbers = range(start, min(start + BATCH, last + 1))
         with write_transaction(db):
@@ -121,8 +124,8 @@ def seed_generated_articles(db, usernames, first, last, progress=None):
             link_tags(db, [(article_id(db, f"generated-article-{n}"),
                             [TAGS[n % len(TAGS)], TAGS[(n * 7 + 3) % len(TAGS)]])
                            for n in numbers])
-        if progress:
-            progress(numbers[-1], last)
+        bar.update(len(numbers))
+    bar.close()
 
 
 def reset(path: str) -> None:

@@ -6,7 +6,7 @@ with a token), through the ``author`` fixture.
 
 import pytest
 
-from reference_app.openapi import openapi_path
+from reference_app.core.openapi import openapi_path
 
 pytestmark = pytest.mark.stage(3)
 
@@ -45,7 +45,7 @@ def test_new_tags_appear_in_get_tags_at_once(client, new_article):
 
 
 def test_ties_in_created_at_are_broken_by_id(client, new_article, settings):
-    from reference_app.database import connect
+    from reference_app.database.connection import connect
 
     first, second = new_article(title="First"), new_article(title="Second")
     db = connect(settings.database)
@@ -150,7 +150,7 @@ def test_delete_article_is_204_and_takes_its_comments(client, author, new_articl
     response = client.delete(f"/api/articles/{article['slug']}", headers=author[0])
     assert response.status_int == 204 and response.body == b""
     client.get(f"/api/articles/{article['slug']}", status=404)
-    from reference_app.database import connect
+    from reference_app.database.connection import connect
 
     assert connect(settings.database)["comments"].count == 2  # only the seeded two remain
 
@@ -221,6 +221,7 @@ def test_impossible_comment_ids_are_404_not_500(client, author, comment_id):
                   status=404)
 
 
+@pytest.mark.stage(4)  # the feed, /api/articles/feed, arrives with lesson 4
 def test_an_article_titled_feed_does_not_hide_behind_the_feed(client, new_article):
     slug = new_article(title="Feed")["slug"]
     assert slug != "feed" and slug.startswith("feed-")

@@ -9,9 +9,9 @@ import pytest
 from conftest import post_form, register_on_pages
 
 from reference_app import Settings, create_app
-from reference_app.credentials import Credentials, load_secret
+from reference_app.auth.credentials import Credentials, load_secret
+from reference_app.core.settings import SettingsError
 from reference_app.seed import DEMO_PASSWORD
-from reference_app.settings import SettingsError
 
 pytestmark = pytest.mark.stage(4)
 
@@ -151,7 +151,7 @@ def test_alg_none_token_is_rejected(client):
 
 def test_token_of_a_deleted_user_is_rejected(client, settings):
     token = register(client).json["user"]["token"]
-    from reference_app.database import connect
+    from reference_app.database.connection import connect
 
     connect(settings.database).execute("delete from users where username = 'alice'")
     client.get("/api/user", headers=token_header(token), status=401)
@@ -226,7 +226,7 @@ def test_image_must_be_a_web_url(client):
 
 def test_passwords_are_stored_as_argon2id_hashes(client, settings):
     register(client, password="correct horse")
-    from reference_app.database import connect
+    from reference_app.database.connection import connect
 
     stored = connect(settings.database).execute(
         "select password_hash from users where username = 'alice'").fetchone()[0]
@@ -248,7 +248,7 @@ def test_login_upgrades_a_hash_made_with_weaker_parameters(client, settings):
 
     TestApp(create_app(4, stronger)).post_json("/api/users/login", {"user": {
         "email": "alice@example.com", "password": "correct horse"}})
-    from reference_app.database import connect
+    from reference_app.database.connection import connect
 
     stored = connect(settings.database).execute(
         "select password_hash from users where username = 'alice'").fetchone()[0]

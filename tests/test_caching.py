@@ -10,8 +10,10 @@ import pytest
 from webtest import TestApp
 
 from reference_app import create_app
-from reference_app.caching import INDEXES, query_plans
-from reference_app.database import connect, count_queries
+from reference_app.caching.store import INDEXES
+from reference_app.database.connection import connect
+from reference_app.database.plugin import count_queries
+from reference_app.query_plans import query_plans
 from reference_app.seed import seed
 
 pytestmark = pytest.mark.stage(6)
@@ -26,7 +28,7 @@ def selects(statements):
 def test_a_list_costs_three_queries_whatever_its_length(client_with, settings, limit, query):
     seed(settings.database, settings, users=5, articles=400)
     client = client_with(cache=False)  # no server cache: count the real queries
-    with count_queries() as statements:
+    with count_queries(client.app) as statements:
         articles = client.get(f"/api/articles?limit={limit}{query}").json["articles"]
     assert len(articles) == limit
     assert len(selects(statements)) == 3
@@ -37,7 +39,7 @@ def test_before_lesson_6_the_same_list_costs_a_query_per_article(settings):
     client = TestApp(create_app(5, settings))
     counts = {}
     for limit in (1, 20):
-        with count_queries() as statements:
+        with count_queries(client.app) as statements:
             client.get(f"/api/articles?limit={limit}")
         counts[limit] = len(selects(statements))
     assert counts[20] - counts[1] == 19 * (counts[1] - 2)  # N+1: grows with every article
@@ -45,7 +47,7 @@ def test_before_lesson_6_the_same_list_costs_a_query_per_article(settings):
 
 def test_a_logged_in_list_is_three_queries_too(app, author):
     headers, _ = author
-    with count_queries() as statements:
+    with count_queries(app) as statements:
         TestApp(app).get("/api/articles?limit=20", headers=headers)
     # + 1 to look up the user behind the token
     assert len(selects(statements)) == 3 + 1
@@ -79,14 +81,16 @@ def test_the_indexes_exist_and_the_newest_list_uses_one(app, settings):
 def test_a_cached_read_opens_no_connection(app, client):
     client.get("/api/tags")
     client.get("/api/articles")
-    with count_queries() as statements:
+    with count_queries(app) as statements:
         client.get("/api/tags")
         client.get("/api/articles")
         client.get("/api/articles/why-sqlite")
     client.get("/api/articles/why-sqlite")
-    with count_queries() as again:
+    opened, open_db = [], app.config["database.open"]
+    app.config["database.open"] = lambda: opened.append(1) or open_db()
+    with count_queries(app) as again:
         client.get("/api/articles/why-sqlite")
-    assert selects(again) == []
+    assert selects(again) == [] and opened == []
     assert len(selects(statements)) == 2  # only the article was not cached yet
 
 

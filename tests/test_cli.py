@@ -54,7 +54,7 @@ def test_seed_and_reset(capsys, tmp_path):
 def test_seed_shows_a_progress_bar_for_big_seeds(capsys, tmp_path):
     _, _, err = run(capsys, "seed", "--db", str(tmp_path / "x.db"), "--users", "2",
                     "--articles", "5000")
-    assert "5000/5000 articles" in err and "[########################################]" in err
+    assert "100%" in err and "4995/4995" in err  # tqdm's bar, after the 5 demo articles
 
 
 @pytest.mark.parametrize("argv, message", [

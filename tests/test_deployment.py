@@ -9,9 +9,9 @@ import pytest
 from webtest import TestApp
 
 from reference_app.cli import main
-from reference_app.deployment import JsonFormatter
+from reference_app.core.settings import Settings, SettingsError
+from reference_app.deployment.logs import JsonFormatter
 from reference_app.seed import DEMO_PASSWORD
-from reference_app.settings import Settings, SettingsError
 
 pytestmark = pytest.mark.stage(7)
 

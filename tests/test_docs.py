@@ -154,11 +154,11 @@ def text_of(page: Path) -> str:
 def test_the_api_reference_lists_every_operation_of_the_app(site, tmp_path):
     """The page is generated from the app at build time; prove it says what the app has."""
     from reference_app import Settings, create_app
-    from reference_app.openapi import document_for
+    from reference_app.core.openapi import document as document_of
 
     settings = Settings(database=str(tmp_path / "app.db"), instance_path=str(tmp_path),
                         jwt_secret="x" * 48)
-    document = document_for(create_app(settings=settings))
+    document = document_of(create_app(settings=settings))
     page = text_of(site / "reference" / "api" / "index.html")
     for path, operations in document["paths"].items():
         for method in operations:
@@ -167,7 +167,7 @@ def test_the_api_reference_lists_every_operation_of_the_app(site, tmp_path):
 
 
 def test_the_settings_and_cli_references_are_generated(site):
-    from reference_app.settings import Settings
+    from reference_app.core.settings import Settings
 
     settings_page = text_of(site / "reference" / "settings" / "index.html")
     for name in Settings.__dataclass_fields__:

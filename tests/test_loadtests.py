@@ -179,7 +179,7 @@ def test_the_lab_page_names_every_experiment_and_includes_its_results():
 
 
 def test_experiment_2_adds_exactly_the_indexes_that_stage_6_creates():
-    caching = pytest.importorskip("reference_app.caching")
+    caching = pytest.importorskip("reference_app.caching.store")
 
     def statements(sql: str) -> set[str]:
         lines = [line.split("--")[0] for line in sql.splitlines()]

@@ -52,7 +52,7 @@ def nginx_in_front(production, tmp_path, settings):
     (tmp_path / "stagecraft.conf").write_text(Template(TEMPLATE.read_text()).safe_substitute(
         LISTEN=f"127.0.0.1:{port}", APP_SERVER_1=f"127.0.0.1:{apps[0].port}",
         APP_SERVER_2=f"127.0.0.1:{apps[1].port}",
-        STATIC_ROOT=str(ROOT / "reference_app" / "static")))
+        STATIC_ROOT=str(ROOT / "reference_app" / "core" / "static")))
     # nginx started by root runs its workers as "nobody", which cannot read a
     # private temporary folder; this throwaway test nginx keeps root instead.
     user = "user root;" if os.geteuid() == 0 else ""

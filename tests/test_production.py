@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from conftest import http
 
-from reference_app.backups import backup, integrity
+from reference_app.deployment.backups import backup, integrity
 
 
 def register(server, name="writer"):

@@ -9,9 +9,10 @@ from conftest import post_form
 from webtest import TestApp
 
 from reference_app import create_app
-from reference_app.security import FailureCounter, check_production_secret
+from reference_app.core.settings import SettingsError
+from reference_app.security import check_production_secret
+from reference_app.security.throttle import FailureCounter
 from reference_app.seed import DEMO_PASSWORD
-from reference_app.settings import SettingsError
 
 pytestmark = pytest.mark.stage(5)
 

@@ -1,0 +1,89 @@
+"""Lesson 3: validation. An API is a contract, and most of it is saying no well.
+
+Each check records a problem per field, so the answer can list every problem
+at once in the RealWorld format: ``{"errors": {"title": ["can't be blank"]}}``.
+The API and the HTML forms run the same checks.
+"""
+
+from __future__ import annotations
+
+import json
+
+from bottle import request
+
+from ..core.web import api_error
+
+# Longest accepted value per field: generous, but a limit. Unbounded input is
+# how a request turns into a memory problem.
+MAX_LENGTH = {"title": 200, "description": 1000, "body": 100_000, "tag": 64, "comment": 10_000}
+MAX_TAGS = 20
+
+
+# --8<-- [start:read_json]
+def read_json(key: str) -> dict:
+    """The object under ``key`` in a JSON body like ``{"article": {...}}``.
+
+    A body that is not JSON, or has no such object, is the client's mistake:
+    422 with a message that says which, never a 500.
+    """
+    try:
+        data = json.loads(request.body.read() or b"null")
+    except ValueError:  # also covers bytes that are not UTF-8
+        raise api_error(422, "request", "is not valid JSON") from None
+    if not isinstance(data, dict) or data.get(key) is None:
+        raise api_error(422, key, "can't be blank")
+    if not isinstance(data[key], dict):
+        raise api_error(422, key, "must be an object")
+    return data[key]
+# --8<-- [end:read_json]
+
+
+# --8<-- [start:validation]
+def clean_text(data, field, errors, *, required, limit_name=None):
+    """Check one text field; record a problem in ``errors`` or return the value.
+
+    Absent and not required: returns None, meaning "leave it unchanged".
+    """
+    if field not in data and not required:
+        return None
+    value = data.get(field)
+    if value is not None and not isinstance(value, str):
+        errors[field] = ["must be a string"]
+    elif value is None or not value.strip():
+        errors[field] = ["can't be blank"]
+    elif len(value) > MAX_LENGTH[limit_name or field]:
+        errors[field] = [f"is too long (maximum is {MAX_LENGTH[limit_name or field]} characters)"]
+    else:
+        return value
+    return None
+
+
+def clean_tags(data, errors):
+    """``tagList``: absent -> None (keep); a list of strings -> cleaned; else an error."""
+    if "tagList" not in data:
+        return None
+    tags = data["tagList"]
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        errors["tagList"] = ["must be a list of strings"]
+        return None
+    if len(tags) > MAX_TAGS or any(len(tag) > MAX_LENGTH["tag"] for tag in tags):
+        errors["tagList"] = [f"at most {MAX_TAGS} tags of {MAX_LENGTH['tag']} characters"]
+        return None
+    cleaned = []
+    for tag in (tag.strip() for tag in tags):
+        if tag and tag not in cleaned:  # keep the order sent, drop blanks and repeats
+            cleaned.append(tag)
+    return cleaned
+
+
+def clean_article(data: dict, *, creating: bool) -> tuple[dict, dict]:
+    """(fields to write, errors). Creating needs every field; an edit, only those sent."""
+    errors = {}
+    fields = {field: clean_text(data, field, errors, required=creating)
+              for field in ("title", "description", "body")}
+    fields = {field: value for field, value in fields.items() if value is not None}
+    tags = clean_tags(data, errors)
+    if creating and tags is None:
+        tags = []
+    return {**fields, "tagList": tags}, errors
+# --8<-- [end:validation]

@@ -1,0 +1,64 @@
+"""Server-rendered pages: one layout, template folders and named slots.
+
+Each lesson keeps its templates in its own ``views/`` folder and adds it with
+``add_views``. A page that a later lesson extends leaves a named *slot*:
+
+    {{!slot("article_actions", article=article)}}
+
+Lesson 1's article page knows nothing of editing; lesson 3 calls
+``add_to_slot(app, "article_actions", "article_owner_actions")`` and its
+template draws the Edit and Delete buttons there. A slot nobody filled draws
+nothing. So a page never asks "does the app have this route yet?".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import bottle
+from bottle import request
+
+from .web import viewer
+
+CORE_DIR = Path(__file__).parent
+STATIC_DIR = str(CORE_DIR / "static")
+# Values every page template gets on this request (lesson 5 adds its CSRF token).
+PAGE_VARIABLES_KEY = "stagecraft.page_variables"
+
+
+def add_views(app: bottle.Bottle, folder: str | Path) -> None:
+    """Let ``render_page`` find templates in ``folder`` (a lesson's ``views/``)."""
+    app.config.setdefault("pages.views", [str(CORE_DIR / "views")])
+    app.config["pages.views"] = [*app.config["pages.views"], str(folder)]
+
+
+def add_to_slot(app: bottle.Bottle, slot: str, template: str) -> None:
+    """Draw ``template`` wherever a page leaves the slot named ``slot``."""
+    slots = dict(app.config.get("pages.slots", {}))
+    slots[slot] = [*slots.get(slot, []), template]
+    app.config["pages.slots"] = slots
+
+
+def add_page_variable(name: str, value) -> None:
+    """Give every template rendered for this request the variable ``name``."""
+    request.environ.setdefault(PAGE_VARIABLES_KEY, {})[name] = value
+
+
+# --8<-- [start:render_page]
+def render_page(name: str, **context) -> str:
+    """Render ``<name>.tpl`` from the lessons' folders. SimpleTemplate escapes
+    ``{{value}}`` by default; ``{{!value}}`` is only for HTML we made."""
+    context.setdefault("viewer", viewer())
+    context.update(stage=request.app.config["stagecraft.stage"], quote=quote,
+                   **request.environ.get(PAGE_VARIABLES_KEY, {}))
+    context["slot"] = lambda slot, **more: fill_slot(slot, {**context, **more})
+    return bottle.template(name, template_lookup=request.app.config["pages.views"], **context)
+
+
+def fill_slot(slot: str, context: dict) -> str:
+    """The HTML of every template added to ``slot``, in the order lessons added them."""
+    templates = request.app.config.get("pages.slots", {}).get(slot, [])
+    return "".join(bottle.template(name, template_lookup=request.app.config["pages.views"],
+                                   **context) for name in templates)
+# --8<-- [end:render_page]

@@ -1,0 +1,100 @@
+"""Lesson 7: a request id and one structured log line for every request.
+
+- a request id on every request, taken from ``X-Request-ID`` or made up, and
+  sent back, so one request can be followed through nginx, app and logs;
+- one JSON access log line per request, for machines to search.
+
+Both are WSGI middleware, so a crash gets its request id and its log line
+too, with the status the client really got (core/app.py explains the seam).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import time
+
+from ..security.throttle import client_address
+
+access = logging.getLogger("reference_app.access")
+
+# A request id we accept from outside: short, and nothing that could forge log lines.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+REQUEST_ID_KEY = "stagecraft.request_id"
+
+
+# --8<-- [start:request_log]
+class AccessLog:
+    """Middleware: ``app.add_middleware(AccessLog(settings))``."""
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def __call__(self, app):
+        def logged(environ, start_response):
+            sent = environ.get("HTTP_X_REQUEST_ID", "")
+            request_id = sent if REQUEST_ID.fullmatch(sent) else secrets.token_hex(16)
+            environ[REQUEST_ID_KEY] = request_id
+            started, status = time.perf_counter(), []
+
+            def start(status_line, headers, exc_info=None):
+                status.append(int(status_line[:3]))
+                return start_response(status_line, [*headers, ("X-Request-ID", request_id)],
+                                      exc_info)
+
+            body = app(environ, start)
+            self.log(environ, request_id, status[0] if status else 500, started)
+            return body
+
+        return logged
+
+    def log(self, environ, request_id, status, started):
+        # Fields, not a sentence: a log system can filter on status or sum durations.
+        # No query string, headers or body: they can hold tokens and personal data.
+        access.info("request", extra={"fields": {
+            "request_id": request_id,
+            "method": environ.get("REQUEST_METHOD"),
+            "path": environ.get("PATH_INFO"),
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            "client": client_address(environ, self.settings),
+        }})
+# --8<-- [end:request_log]
+
+
+# --8<-- [start:json_logs]
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, and any fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            **getattr(record, "fields", {}),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry)
+
+
+JsonFormatter.converter = time.gmtime  # times in UTC, like everything else in the app
+
+# logging.config.dictConfig settings: gunicorn.conf.py hands them to gunicorn,
+# so its own messages and the app's come out as JSON, on standard output.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": JsonFormatter}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json",
+                            "stream": "ext://sys.stdout"}},
+    "root": {"handlers": ["stdout"], "level": "WARNING"},
+    "loggers": {
+        "reference_app": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
+}
+# --8<-- [end:json_logs]

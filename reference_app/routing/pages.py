@@ -1,0 +1,58 @@
+"""Lesson 1's pages: the same reads as the API, as HTML for a browser.
+
+Server-rendered with Bottle's SimpleTemplate: no JavaScript needed. The
+templates are in this package's ``views/``; the layout and the stylesheet
+they share are the core's.
+"""
+
+from __future__ import annotations
+
+import bottle
+
+from ..core.pages import STATIC_DIR, render_page
+from ..core.web import viewer_id
+from .routes import query_number, query_text
+
+PAGE_SIZE = 10
+
+
+def add_pages(app: bottle.Bottle) -> None:
+    # --8<-- [start:pages_routes]
+    app.route("/", "GET", home_page, name="home_page")
+    app.route("/article/<slug:slug>", "GET", article_page, name="article_page")
+    app.route("/profile/<username>", "GET", profile_page, name="profile_page")
+    app.route("/static/<filename:path>", "GET", static_file, name="static")
+    # --8<-- [end:pages_routes]
+
+
+# --8<-- [start:pages]
+def home_page(store):
+    tag = query_text("tag")
+    page = query_number("page", 1, 10**6) or 1
+    articles, count = store.list_articles(
+        tag=tag, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, viewer_id=viewer_id()
+    )
+    pages = max(1, -(-count // PAGE_SIZE))  # ceiling division
+    return render_page("home", articles=articles, tags=store.list_tags(), tag=tag,
+                       page=page, pages=pages, title="Home")
+# --8<-- [end:pages]
+
+
+def article_page(slug, store):
+    article = store.get_article(slug, viewer_id=viewer_id())
+    comments = store.list_comments(slug, viewer_id=viewer_id()) if article else None
+    if article is None or comments is None:  # gone between the two reads: gone
+        raise bottle.HTTPError(404, "No such article.")
+    return render_page("article", article=article, comments=comments, title=article["title"])
+
+
+def profile_page(username, store):
+    profile = store.get_profile(username, viewer_id=viewer_id())
+    if profile is None:
+        raise bottle.HTTPError(404, "No such user.")
+    articles, _ = store.list_articles(author=username, limit=50, viewer_id=viewer_id())
+    return render_page("profile", profile=profile, articles=articles, title=username)
+
+
+def static_file(filename):
+    return bottle.static_file(filename, root=STATIC_DIR)
