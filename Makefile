@@ -60,9 +60,10 @@ docs: setup ## serve the course site on http://127.0.0.1:8000/ (make notebooks f
 docs-build: notebooks ## run the notebooks, then build the course site into site/, strictly
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-lint: setup ## ruff and bandit
+lint: setup ## ruff, bandit, and the import layers (lint-imports)
 	$(BIN)/ruff check .
 	$(BANDIT)
+	$(BIN)/lint-imports --no-cache
 
 test: lint ## lint, then every test: the app's with coverage, then the lessons' own
 	$(BIN)/pytest --cov --cov-report=term
