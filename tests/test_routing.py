@@ -184,3 +184,9 @@ def test_a_crash_on_a_page_is_an_html_500_without_traceback(app):
 def test_the_app_is_an_explicit_bottle_object(app):
     assert isinstance(app, bottle.Bottle)
     assert app is not bottle.default_app()
+
+
+@pytest.mark.stage(1)
+def test_a_trailing_slash_on_an_api_path_is_ignored(client):
+    assert client.get("/api/articles/").json == client.get("/api/articles").json
+    assert client.get("/api/tags/").json == client.get("/api/tags").json

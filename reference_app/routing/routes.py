@@ -22,6 +22,16 @@ def add_routes(app: bottle.Bottle) -> None:
     app.route("/api/profiles/<username>", "GET", get_profile, name="get_profile")
     app.route("/api/tags", "GET", list_tags, name="list_tags")
     # --8<-- [end:routes]
+    app.add_hook("before_request", ignore_trailing_slash)
+
+
+def ignore_trailing_slash():
+    """``/api/articles/`` means ``/api/articles``: some clients add the slash (the
+    Angular RealWorld front end does). A hook runs before routing, so the route
+    table itself stays free of slash variants."""
+    path = request.environ.get("PATH_INFO", "")
+    if path.startswith("/api/") and path.endswith("/"):
+        request.environ["PATH_INFO"] = path.rstrip("/")
 
 
 # --8<-- [start:slug_filter]
