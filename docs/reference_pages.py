@@ -8,7 +8,7 @@ generated is written to disk or to git, and nothing can drift:
   (the last stage), with the lesson that added each operation;
 - ``cli_page``: ``reference-app --help`` and ``python -m lessons --help``, and
   the help of each of their commands;
-- ``settings_page``: every field of ``reference_app.settings.Settings``, with
+- ``settings_page``: every field of ``reference_app.core.settings.Settings``, with
   its description, environment variable and default.
 """
 

@@ -19,6 +19,7 @@ from ..database.connection import iso, utc_now, write_transaction
 from ..database.store import SqliteStore
 from ..routing.store import ReadStore
 
+# --8<-- [start:update_article_sql]
 # What an edit may change. A column given as NULL keeps its value, so one
 # constant statement writes exactly the fields that were sent, and nothing
 # else: a concurrent edit of another field is not overwritten.
@@ -31,6 +32,7 @@ update articles set title = coalesce(:title, title),
                     updated_at = :updated_at
 where id = :id
 """
+# --8<-- [end:update_article_sql]
 
 
 class WriteStore(ReadStore, Protocol):

@@ -3,7 +3,7 @@
 Registration and renaming race: two people can ask for the same free name at
 the same moment. The database's unique constraints settle it, and the loser
 gets ``Taken``, a domain error that the API turns into 409 and a form into a
-message beside the field.
+message on the form.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ GUNICORN_CONF = str(Path(__file__).with_name("gunicorn.conf.py"))
 
 class GunicornLogger(glogging.Logger):
     """gunicorn's logger without gunicorn's access log: the app writes its own
-    JSON line per request (finish_request), and gunicorn would otherwise build
+    JSON line per request (logs.AccessLog), and gunicorn would otherwise build
     a line of its own for every request, only to throw it away."""
 
     @property
