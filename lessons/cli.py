@@ -1,4 +1,5 @@
-"""The learner's runner: `python -m lessons list|start|check|hint|solution|watch|verify`.
+"""The learner's runner: `python -m lessons list|start|check|hint|solution|watch|verify`,
+and the build track, `python -m lessons build ...` (lessons/build/).
 
 Exit status: 0 when all is well (or the check passes), 1 when a check fails,
 2 for a learner's mistake such as an unknown exercise (one line, no traceback).
@@ -13,6 +14,8 @@ import sys
 from pathlib import Path
 
 from lessons import catalog, checking, progress
+from lessons.build import cli as build_cli
+from lessons.build.steps import StepsError
 from lessons.catalog import CatalogError, Exercise, relative
 
 
@@ -198,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_watch)
     p = sub.add_parser("verify", help="maintainers: starters fail, solutions pass, all listed")
     p.set_defaults(func=cmd_verify)
+    build_cli.add_parser(sub)  # python -m lessons build ...: the build track
     return parser
 
 
@@ -205,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except CatalogError as err:
+    except (CatalogError, StepsError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `python -m lessons list | head`: not an error

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
+import os
 import secrets
 import sqlite3
 import sys
@@ -16,7 +18,7 @@ import tempfile
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIServer, make_server
 
-from . import LAST_STAGE, STAGES, create_app
+from . import LAST_STAGE, STAGES
 from .core.settings import Settings, SettingsError, env_name
 from .database.connection import connect, create_schema
 from .deployment.backups import BackupError, backup, restore
@@ -39,6 +41,9 @@ def parser() -> argparse.ArgumentParser:
                        help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
     serve.add_argument("--db", help="SQLite file (default: instance/stagecraft.db)")
+    serve.add_argument("--app", default="reference_app", metavar="MODULE",
+                       help="the app to serve: a module with create_app(stage, settings), "
+                            "such as your build-track app, workshop (default: reference_app)")
     serve.add_argument("--prod", action="store_true",
                        help="production: gunicorn with gunicorn.conf.py, JSON logs, and "
                             "STAGECRAFT_JWT_SECRET required")
@@ -71,6 +76,8 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("settings", help="list every setting, its variable and default")
 
     routes = commands.add_parser("routes", help="print the route table of a stage")
+    routes.add_argument("--app", default="reference_app", metavar="MODULE",
+                        help="whose route table: reference_app (default) or workshop")
     routes.add_argument("--stage", type=int, choices=STAGES, default=LAST_STAGE, metavar="N",
                         help=f"the lesson to stop at: {', '.join(stages)} "
                              f"(default: {LAST_STAGE})")
@@ -85,7 +92,7 @@ def main(argv=None) -> int:
         return COMMANDS[args.command](args, settings)
     except SettingsError as error:
         return fail(f"bad setting: {error}")
-    except BackupError as error:
+    except (AppError, BackupError) as error:
         return fail(str(error))
     except sqlite3.Error as error:
         return fail(f"cannot use the database {settings.database}: {error}")
@@ -107,10 +114,28 @@ class DevServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
 
 
+def app_factory(name: str):
+    """``create_app`` from the module ``name``: the reference, or a learner's workshop.
+    Looked up from the current folder too, as ``python -m`` would."""
+    if os.getcwd() not in sys.path:
+        sys.path.append(os.getcwd())
+    try:
+        module = importlib.import_module(name)
+    except ImportError as error:
+        raise AppError(f"cannot import the app {name!r}: {error}") from None
+    if not callable(getattr(module, "create_app", None)):
+        raise AppError(f"{name} has no create_app(stage, settings)")
+    return module.create_app
+
+
+class AppError(Exception):
+    """The --app module cannot serve: the message says why."""
+
+
 def serve(args, settings) -> int:
     if args.prod:
         return serve_production(args, settings)
-    app = create_app(args.stage, settings)
+    app = app_factory(args.app)(args.stage, settings)
     with make_server(args.host, args.port, app, server_class=DevServer) as server:
         host, port = server.server_address[:2]
         # Printed once the socket is bound, so a script can wait for this line.
@@ -126,6 +151,7 @@ def serve_production(args, settings) -> int:
     settings = dataclasses.replace(settings, production=True)
     # Building the app checks the secret and creates the schema and indexes now,
     # so a mistake is one line here, not a traceback in every worker.
+    create_app = app_factory(args.app)
     create_app(args.stage, settings)
     print(f"Stage {args.stage} ({STAGES[args.stage]}) with gunicorn on "
           f"http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
@@ -192,7 +218,7 @@ def routes_command(args, settings) -> int:
         throwaway = dataclasses.replace(settings, database=f"{scratch}/routes.db",
                                         instance_path=scratch,
                                         jwt_secret=secrets.token_urlsafe(48), redis_url=None)
-        for route in create_app(args.stage, throwaway).routes:
+        for route in app_factory(args.app)(args.stage, throwaway).routes:
             print(f"{route.method} {route.rule}")
     return 0
 

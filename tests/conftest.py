@@ -8,10 +8,10 @@ everything an earlier one promised.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +19,20 @@ from pathlib import Path
 import pytest
 from webtest import TestApp
 
-from reference_app import LAST_STAGE, Settings, create_app
+from reference_app import LAST_STAGE, Settings, servers
 from reference_app.seed import DEMO_PASSWORD, seed
+from reference_app.servers import free_port  # noqa: F401  (tests import it from here)
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("stagecraft", "which app the stage tests check")
+    group.addoption("--app", default="reference_app", metavar="MODULE",
+                    help="a module with create_app(stage, settings): the reference "
+                         "(default) or a learner's build-track app, workshop")
+    group.addoption("--min-stage", type=int, default=1, metavar="N",
+                    help="run each stage test only at stages N and up")
+    group.addoption("--max-stage", type=int, default=LAST_STAGE, metavar="N",
+                    help="run each stage test only up to stage N (a learner at lesson N)")
 
 
 def pytest_generate_tests(metafunc):
@@ -30,8 +42,15 @@ def pytest_generate_tests(metafunc):
     if marker is None:
         raise pytest.UsageError(f"{metafunc.definition.nodeid} uses `stage` without "
                                 "@pytest.mark.stage(N): say which stage the test starts at")
-    first = marker.args[0]
-    metafunc.parametrize("stage", range(first, LAST_STAGE + 1), ids=lambda n: f"stage{n}")
+    first = max(marker.args[0], metafunc.config.getoption("min_stage"))
+    last = metafunc.config.getoption("max_stage")
+    metafunc.parametrize("stage", range(first, last + 1), ids=lambda n: f"stage{n}")
+
+
+@pytest.fixture(scope="session")
+def create_app(pytestconfig):
+    """The app factory under test: ``create_app(stage, settings)`` of --app."""
+    return importlib.import_module(pytestconfig.getoption("app")).create_app
 
 
 @pytest.fixture
@@ -43,7 +62,7 @@ def settings(tmp_path):
 
 
 @pytest.fixture
-def app(stage, settings):
+def app(stage, settings, create_app):
     """The app at ``stage``, holding the demo world (in memory at stage 1, seeded after)."""
     if stage >= 2:
         seed(settings.database, settings, users=3, articles=5)
@@ -115,14 +134,14 @@ def post_form(client, path, fields=None, **kwargs):
     return client.post(path, fields, **kwargs)
 
 
-def register_on_pages(client):
+def register_on_pages(client, **kwargs):
     """Sign up as carol through the page's form: the client then holds her session cookie."""
     return post_form(client, "/register", {"username": "carol", "email": "carol@example.com",
-                                           "password": "long enough"})
+                                           "password": "long enough"}, **kwargs)
 
 
 @pytest.fixture
-def client_with(app, stage, settings):
+def client_with(app, stage, settings, create_app):
     """A client for this stage's app built with some settings changed, on the same
     seeded database: ``client_with(behind_tls=True)``."""
     return lambda **changes: TestApp(create_app(stage, dataclasses.replace(settings, **changes)))
@@ -155,107 +174,36 @@ def need_program(name: str) -> str:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def redis_url(tmp_path):
     """A real redis-server of our own, on a free loopback port, gone after the test."""
-    server = need_program("redis-server")
-    port = free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        for line in process.stdout:  # wait for its own word that it is ready: no sleeping
-            if "Ready to accept connections" in line:
-                break
-        else:
-            pytest.fail("redis-server exited before it was ready")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    need_program("redis-server")
+    with servers.redis_server(tmp_path) as redis:
+        yield redis.url
 
 
 # ---- A real production server, for tests that need gunicorn over HTTP -------
 TEST_SECRET = "test-only-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 
 
-class RunningServer:
-    """`reference-app serve --prod` in its own process group, its log collected."""
-
-    def __init__(self, workdir, database, workers=2, stage=None, env=None):
-        import sys
-        import threading
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        environment = {**os.environ, "STAGECRAFT_JWT_SECRET": TEST_SECRET,
-                       "STAGECRAFT_INSTANCE_PATH": str(workdir),
-                       "STAGECRAFT_ARGON2_TIME_COST": "1", "STAGECRAFT_ARGON2_MEMORY_KIB": "8",
-                       **(env or {})}
-        command = [sys.executable, "-m", "reference_app", "serve", "--prod",
-                   "--port", str(self.port), "--db", str(database), "--workers", str(workers)]
-        if stage:
-            command += ["--stage", str(stage)]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True, env=environment,
-                                        start_new_session=True)  # its own group: killable whole
-        self.lines: list[str] = []
-        ready = threading.Event()
-
-        def collect():
-            for line in self.process.stdout:
-                self.lines.append(line)
-                if "Listening at" in line:
-                    ready.set()  # the socket is bound; requests wait in its queue from now
-            ready.set()
-
-        threading.Thread(target=collect, daemon=True).start()
-        if not ready.wait(60) or self.process.poll() is not None:
-            self.stop()
-            pytest.fail("serve --prod did not start:\n" + self.log)
-
-    @property
-    def log(self) -> str:
-        return "".join(self.lines)
-
-    def access_lines(self) -> list[dict]:
-        import json
-
-        entries = [json.loads(line) for line in self.lines if line.startswith("{")]
-        return [e for e in entries if e.get("logger") == "reference_app.access"]
-
-    def kill(self, signal_number=None):
-        import signal
-
-        try:
-            os.killpg(self.process.pid, signal_number or signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait(timeout=30)
-
-    def stop(self):
-        import signal
-
-        if self.process.poll() is None:
-            self.kill(signal.SIGTERM)  # graceful: gunicorn lets requests finish
-
-
 @pytest.fixture
 def production(tmp_path):
-    """Start real `serve --prod` servers; every one is stopped after the test."""
+    """Start real `serve --prod` servers: ``production(database=, workers=, stage=, env=)``
+    gives a reference_app.servers.Server (``.url``, ``.log``, ``.access_lines()``,
+    ``.stop()``, ``.kill()``); every one is stopped after the test."""
     started = []
 
-    def start(database=None, **kwargs):
-        workdir = tmp_path / f"server{len(started)}"
-        workdir.mkdir()
-        server = RunningServer(workdir, database or tmp_path / "prod.db", **kwargs)
+    def start(database=None, workers=2, stage=None, env=None):
+        instance = tmp_path / f"server{len(started)}"
+        instance.mkdir()
+        environment = {**os.environ, "STAGECRAFT_JWT_SECRET": TEST_SECRET,
+                       "STAGECRAFT_INSTANCE_PATH": str(instance),
+                       "STAGECRAFT_ARGON2_TIME_COST": "1", "STAGECRAFT_ARGON2_MEMORY_KIB": "8",
+                       **(env or {})}
+        # gunicorn's "Listening at": the socket is bound, and requests wait in its
+        # queue from now; an answered probe would add a line to the access log.
+        server = servers.app_server(database=database or tmp_path / "prod.db", workers=workers,
+                                    stage=stage, env=environment, ready="Listening at")
         started.append(server)
         return server
 

@@ -1,19 +1,24 @@
 """Lesson 4: accounts, passwords, tokens and sessions."""
 
-import os
+import dataclasses
+import re
 import stat
 import time
+from pathlib import Path
 
 import jwt
 import pytest
 from conftest import post_form, register_on_pages
+from seams import database, racing_write, user_id_of, value, where_a_browser_goes
 
-from reference_app import Settings, create_app
-from reference_app.auth.credentials import Credentials, load_secret
-from reference_app.core.settings import SettingsError
+from reference_app import Settings
 from reference_app.seed import DEMO_PASSWORD
 
 pytestmark = pytest.mark.stage(4)
+
+# A signing key the test knows, given to the app through settings, so that a
+# test can forge tokens just like the app's own, or almost.
+SECRET = "test-only-signing-key-0123456789abcdefghij"
 
 
 def register(client, username="alice", email=None, password="correct horse", **kwargs):  # noqa: S107
@@ -118,43 +123,64 @@ def test_a_bad_token_on_an_optional_route_is_401_too(client):
     client.get("/api/articles", headers={"Authorization": "Token forged"}, status=401)
 
 
-def forge(settings, claims, key=None, algorithm="HS256"):
-    key = key or load_secret(settings)
-    return jwt.encode(claims, key, algorithm=algorithm)
+@pytest.fixture
+def signed(client_with):
+    """A client of an app that signs its tokens with SECRET."""
+    return client_with(jwt_secret=SECRET)
 
 
-def test_expired_token_is_rejected(client, settings):
-    user_id = register(client)  # makes user 4
-    assert user_id.status_int == 201
+@pytest.fixture
+def alice_id(signed) -> str:
+    """Register alice on the ``signed`` app; her user id, as her token names it."""
+    return user_id_of(register(signed).json["user"]["token"])
+
+
+def status_with(client, claims, key=SECRET, algorithm="HS256") -> int:
+    """The status of GET /api/user with a token of these claims, signed with ``key``."""
+    token = jwt.encode(claims, key, algorithm=algorithm)
+    return client.get("/api/user", headers=token_header(token), expect_errors=True).status_int
+
+
+def in_a_minute() -> int:
+    return int(time.time()) + 60
+
+
+# Each test first shows that a token forged with SECRET works, then that the one
+# thing it changes is enough to get a 401.
+def test_expired_token_is_rejected(signed, alice_id):
     now = int(time.time())
-    token = forge(settings, {"sub": "4", "iat": now - 100, "exp": now - 10})
-    client.get("/api/user", headers=token_header(token), status=401)
+    assert status_with(signed, {"sub": alice_id, "iat": now, "exp": in_a_minute()}) == 200
+    assert status_with(signed, {"sub": alice_id, "iat": now - 100, "exp": now - 10}) == 401
 
 
-def test_token_without_exp_is_rejected(client, settings):
-    register(client)
-    token = forge(settings, {"sub": "4"})
-    client.get("/api/user", headers=token_header(token), status=401)
+def test_token_without_exp_is_rejected(signed, alice_id):
+    assert status_with(signed, {"sub": alice_id, "exp": in_a_minute()}) == 200
+    assert status_with(signed, {"sub": alice_id}) == 401
 
 
-def test_token_signed_with_another_key_is_rejected(client, settings):
-    register(client)
-    token = forge(settings, {"sub": "4", "exp": int(time.time()) + 60}, key="x" * 32)
-    client.get("/api/user", headers=token_header(token), status=401)
+def test_token_signed_with_another_key_is_rejected(signed, alice_id):
+    assert status_with(signed, {"sub": alice_id, "exp": in_a_minute()}) == 200
+    assert status_with(signed, {"sub": alice_id, "exp": in_a_minute()}, key="x" * 32) == 401
 
 
-def test_alg_none_token_is_rejected(client):
-    register(client)
-    token = jwt.encode({"sub": "4", "exp": int(time.time()) + 60}, None, algorithm="none")
-    client.get("/api/user", headers=token_header(token), status=401)
+def test_alg_none_token_is_rejected(signed, alice_id):
+    assert status_with(signed, {"sub": alice_id, "exp": in_a_minute()}) == 200
+    assert status_with(signed, {"sub": alice_id, "exp": in_a_minute()}, key=None,
+                       algorithm="none") == 401
 
 
 def test_token_of_a_deleted_user_is_rejected(client, settings):
     token = register(client).json["user"]["token"]
-    from reference_app.database.connection import connect
-
-    connect(settings.database).execute("delete from users where username = 'alice'")
+    client.get("/api/user", headers=token_header(token))
+    with database(settings) as db:
+        db.execute("delete from users where id = ?", [user_id_of(token)])
     client.get("/api/user", headers=token_header(token), status=401)
+
+
+def test_the_apps_own_credentials_make_tokens_it_accepts(signed, alice_id):
+    token = signed.app.config["auth.credentials"].token_for(alice_id)
+    assert signed.get("/api/user", headers=token_header(token)).json["user"]["username"] == \
+        "alice"
 
 
 def test_update_user_changes_fields_and_keeps_the_rest(client):
@@ -218,60 +244,102 @@ def test_update_to_a_taken_username_is_409(client):
     assert response.json == {"errors": {"username": ["has already been taken"]}}
 
 
+# ---- Two requests at once ---------------------------------------------------
+# racing_write lets another connection write at the moment the request starts
+# its own write: what a second request, a moment earlier, would have done.
+def test_renaming_to_a_name_taken_at_that_moment_is_409_not_500(app, client, settings):
+    token = register(client).json["user"]["token"]
+    with racing_write(app, settings, "update users set username = 'zed' where username = 'ada'"):
+        response = client.put_json("/api/user", {"user": {"username": "zed"}},
+                                   headers=token_header(token), status=409)
+    assert response.json == {"errors": {"username": ["has already been taken"]}}
+
+
+def test_registering_a_name_taken_at_that_moment_is_409_not_500(app, client, settings):
+    with racing_write(app, settings, "update users set username = 'alice' where username = 'ada'"):
+        response = register(client, "alice", status=409)
+    assert response.json == {"errors": {"username": ["has already been taken"]}}
+
+
+def test_the_register_page_shows_a_name_taken_at_that_moment_beside_the_field(app, client,
+                                                                              settings):
+    with racing_write(app, settings, "update users set username = 'carol' where username = 'ada'"):
+        response = register_on_pages(client, status=422)
+    assert "username has already been taken" in response.text
+
+
+def test_an_edit_of_the_image_keeps_a_concurrent_edit_of_the_bio(app, client, settings):
+    token = register(client).json["user"]["token"]
+    with racing_write(app, settings, "update users set bio = 'Written meanwhile' where id = ?",
+                      user_id_of(token)):
+        client.put_json("/api/user", {"user": {"image": "https://x.io/a.png"}},
+                        headers=token_header(token))
+    user = client.get("/api/user", headers=token_header(token)).json["user"]
+    assert (user["bio"], user["image"]) == ("Written meanwhile", "https://x.io/a.png")
+
+
+def test_a_password_change_takes_and_keeps_a_concurrent_edit(app, client, settings):
+    token = register(client, password="the old password").json["user"]["token"]
+    with racing_write(app, settings, "update users set bio = 'Written meanwhile' where id = ?",
+                      user_id_of(token)):
+        client.put_json("/api/user", {"user": {"password": "the new password"}},
+                        headers=token_header(token))
+    login = {"email": "alice@example.com", "password": "the new password"}
+    user = client.post_json("/api/users/login", {"user": login}).json["user"]
+    assert user["bio"] == "Written meanwhile"
+    client.post_json("/api/users/login", {"user": {**login, "password": "the old password"}},
+                     status=401)
+
+
 def test_image_must_be_a_web_url(client):
     token = register(client).json["user"]["token"]
     client.put_json("/api/user", {"user": {"image": "javascript:alert(1)"}},
                     headers=token_header(token), status=422)
 
 
+STORED_HASH = "select password_hash from users where username = 'alice'"
+ARGON2ID = re.compile(r"\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$")
+
+
 def test_passwords_are_stored_as_argon2id_hashes(client, settings):
     register(client, password="correct horse")
-    from reference_app.database.connection import connect
-
-    stored = connect(settings.database).execute(
-        "select password_hash from users where username = 'alice'").fetchone()[0]
-    assert stored.startswith("$argon2id$") and "correct horse" not in stored
+    stored = value(settings, STORED_HASH)
+    assert ARGON2ID.match(stored) and "correct horse" not in stored
 
 
-def test_production_argon2_defaults_meet_owasp_minimums(tmp_path):
-    hasher = Credentials(Settings(instance_path=str(tmp_path))).hasher
-    assert (hasher.memory_cost, hasher.time_cost, hasher.parallelism) >= (19456, 2, 1)
-    assert hasher.type.name == "ID"
-    assert hasher.hash("x").startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+def test_by_default_passwords_are_hashed_to_owasp_minimums(client_with, settings):
+    defaults = Settings()  # what a deployment gets without setting anything
+    register(client_with(argon2_time_cost=defaults.argon2_time_cost,
+                         argon2_memory_kib=defaults.argon2_memory_kib,
+                         argon2_parallelism=defaults.argon2_parallelism))
+    memory_kib, passes, lanes = map(int, ARGON2ID.match(value(settings, STORED_HASH)).groups())
+    assert memory_kib >= 19456 and passes >= 2 and lanes >= 1  # OWASP's Argon2id minimums
 
 
-def test_login_upgrades_a_hash_made_with_weaker_parameters(client, settings):
+def test_login_upgrades_a_hash_made_with_weaker_parameters(client, client_with, settings):
     register(client)  # hashed with the cheap test parameters
-    stronger = Settings(database=settings.database, instance_path=settings.instance_path,
-                        argon2_time_cost=2, argon2_memory_kib=16)
-    from webtest import TestApp
-
-    TestApp(create_app(4, stronger)).post_json("/api/users/login", {"user": {
-        "email": "alice@example.com", "password": "correct horse"}})
-    from reference_app.database.connection import connect
-
-    stored = connect(settings.database).execute(
-        "select password_hash from users where username = 'alice'").fetchone()[0]
-    assert "m=16,t=2" in stored
+    assert "m=8,t=1" in value(settings, STORED_HASH)
+    client_with(argon2_time_cost=2, argon2_memory_kib=16).post_json("/api/users/login", {
+        "user": {"email": "alice@example.com", "password": "correct horse"}})
+    assert "m=16,t=2" in value(settings, STORED_HASH)
 
 
-def test_generated_secret_is_private_and_stable(settings):
-    first = load_secret(settings)
-    path = os.path.join(settings.instance_path, "jwt_secret")
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert len(first) >= 32 and load_secret(settings) == first
+def test_a_generated_secret_is_private_and_survives_a_restart(client, client_with, settings):
+    token = register(client).json["user"]["token"]  # signed with a secret the app made
+    client_with().get("/api/user", headers=token_header(token))  # a new app, same settings
+    made = list(Path(settings.instance_path).iterdir())
+    assert made, "no secret was written to the instance folder"
+    for path in made:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600 and path.stat().st_size >= 32
 
 
-def test_a_short_secret_is_refused(settings):
-    import dataclasses
-
-    with pytest.raises(SettingsError, match="at least 32 bytes"):
-        load_secret(dataclasses.replace(settings, jwt_secret="short"))
+def test_a_short_secret_is_refused(stage, settings, create_app):
+    with pytest.raises(ValueError, match="at least 32 bytes"):  # a SettingsError
+        create_app(stage, dataclasses.replace(settings, jwt_secret="short"))
 
 
-def test_credentials_never_show_the_secret(settings):
-    credentials = Credentials(settings)
-    assert load_secret(settings) not in repr(credentials)
+def test_credentials_never_show_the_secret(signed):
+    assert SECRET not in repr(signed.app.config["auth.credentials"])
 
 
 def test_audit_log_records_logins_without_secrets(client, caplog):
@@ -296,11 +364,31 @@ def test_page_login_sets_an_httponly_samesite_cookie(client):
     assert "alice" in client.get("/").text
 
 
-def test_page_login_never_redirects_off_site(client):
+# Targets that browsers read as another site: "\\" is "/", tabs and newlines vanish.
+OFF_SITE = ["//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example",
+            "https://evil.example/"]
+OUR_HOST = ("localhost", "localhost:80")
+
+
+def log_in_on_pages(client, next_):
+    return post_form(client, "/login", {"email": "alice@example.com",
+                                        "password": "correct horse", "next": next_})
+
+
+def test_page_login_follows_next_on_this_site(client):
     register(client)
-    response = post_form(client, "/login", {"email": "alice@example.com",
-                                      "password": "correct horse", "next": "//evil.example"})
-    assert response.location.endswith("://localhost:80/") or response.location == "/"
+    response = log_in_on_pages(client, "/article/why-sqlite")
+    assert response.status_int == 303
+    assert where_a_browser_goes(response) in {(host, "/article/why-sqlite") for host in OUR_HOST}
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_page_login_never_follows_next_off_site(client, target):
+    register(client)
+    response = log_in_on_pages(client, target)
+    assert response.status_int == 303
+    host, path = where_a_browser_goes(response)
+    assert host in OUR_HOST and "evil.example" not in path
 
 
 def test_page_login_failure_keeps_the_email_and_says_why(client):

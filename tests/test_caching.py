@@ -4,12 +4,10 @@ Nothing here is timed. Speed is measured by `make bench`; these tests count
 SQL statements and check what the cache and the headers say.
 """
 
-import dataclasses
 
 import pytest
 from webtest import TestApp
 
-from reference_app import create_app
 from reference_app.caching.store import INDEXES
 from reference_app.database.connection import connect
 from reference_app.database.plugin import count_queries
@@ -34,7 +32,7 @@ def test_a_list_costs_three_queries_whatever_its_length(client_with, settings, l
     assert len(selects(statements)) == 3
 
 
-def test_before_lesson_6_the_same_list_costs_a_query_per_article(settings):
+def test_before_lesson_6_the_same_list_costs_a_query_per_article(settings, create_app):
     seed(settings.database, settings, users=5, articles=40)
     client = TestApp(create_app(5, settings))
     counts = {}
@@ -53,7 +51,7 @@ def test_a_logged_in_list_is_three_queries_too(app, author):
     assert len(selects(statements)) == 3 + 1
 
 
-def test_tuned_answers_equal_the_plain_ones(client_with, settings, author):
+def test_tuned_answers_equal_the_plain_ones(client_with, settings, author, create_app):
     headers, _ = author
     client = client_with(cache=False)  # no server cache: the tuned SQL answers each time
     client.post("/api/profiles/grace/follow", headers=headers)
@@ -151,16 +149,9 @@ def test_logged_in_answers_are_never_served_from_the_shared_cache(client, author
 
 
 # ---- Several workers: why the cache must be shared --------------------------
-def two_workers(app, settings, **changes):
-    """Two app objects on one database: like two gunicorn workers, each with its
-    own memory."""
-    shared = dataclasses.replace(settings, **changes)
-    stage = app.config["stagecraft.stage"]
-    return TestApp(create_app(stage, shared)), TestApp(create_app(stage, shared))
-
-
-def edit_in_one_worker_read_in_the_other(app, settings, accounts, **changes):
-    worker_a, worker_b = two_workers(app, settings, **changes)
+def edit_in_one_worker_read_in_the_other(client_with, accounts, **changes):
+    # Two app objects on one database: like two gunicorn workers, each with its own memory.
+    worker_a, worker_b = client_with(**changes), client_with(**changes)
     headers = accounts.login_demo()
     worker_a.get("/api/articles/what-a-web-server-does")  # worker A caches it
     worker_b.put_json("/api/articles/what-a-web-server-does",
@@ -168,13 +159,13 @@ def edit_in_one_worker_read_in_the_other(app, settings, accounts, **changes):
     return worker_a.get("/api/articles/what-a-web-server-does").json["article"]["body"]
 
 
-def test_an_in_process_cache_goes_stale_across_workers(app, settings, accounts):
-    body = edit_in_one_worker_read_in_the_other(app, settings, accounts)
+def test_an_in_process_cache_goes_stale_across_workers(client_with, accounts):
+    body = edit_in_one_worker_read_in_the_other(client_with, accounts)
     assert body != "Edited in worker B"  # worker A still serves its own stale copy
 
 
-def test_redis_shared_by_all_workers_is_never_stale(app, settings, accounts, redis_url):
-    body = edit_in_one_worker_read_in_the_other(app, settings, accounts, redis_url=redis_url)
+def test_redis_shared_by_all_workers_is_never_stale(client_with, accounts, redis_url):
+    body = edit_in_one_worker_read_in_the_other(client_with, accounts, redis_url=redis_url)
     assert body == "Edited in worker B"
 
 

@@ -4,7 +4,6 @@ import sqlite3
 
 import pytest
 
-from reference_app import create_app
 from reference_app.api.store import later_than
 from reference_app.database.connection import connect, create_schema, write_transaction
 from reference_app.seed import reset, seed
@@ -135,7 +134,7 @@ def test_later_than_always_moves_forward():
     assert later_than("2000-01-01T00:00:00.000Z") > "2000-01-01T00:00:00.000Z"
 
 
-def test_stage_two_serves_what_the_file_holds_even_when_empty(settings):
+def test_stage_two_serves_what_the_file_holds_even_when_empty(settings, create_app):
     from webtest import TestApp
 
     client = TestApp(create_app(2, settings))  # no seed: an empty database

@@ -8,7 +8,6 @@ import pytest
 from conftest import post_form
 from webtest import TestApp
 
-from reference_app import create_app
 from reference_app.core.settings import SettingsError
 from reference_app.security import check_production_secret
 from reference_app.security.throttle import FailureCounter
@@ -210,7 +209,7 @@ def test_production_refuses_a_weak_or_missing_secret(settings, secret, message):
         check_production_secret(dataclasses.replace(settings, production=True, jwt_secret=secret))
 
 
-def test_production_starts_with_a_strong_secret(settings, stage):
+def test_production_starts_with_a_strong_secret(settings, stage, create_app):
     strong = dataclasses.replace(settings, production=True,
                                  jwt_secret="k7Qp2vX9mL4tR8wZ1nB6cF3hJ0sD5gY2")
     assert TestApp(create_app(stage, strong)).get("/api/tags").status_int == 200
