@@ -6,14 +6,14 @@ Exit status: 0 when all is well (or the check passes), 1 when a check fails,
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import json
 import textwrap
 from pathlib import Path
 
 from lessons.build import checker, steps, workshop
-from lessons.build.steps import REPO_ROOT, Lesson, Step
+from lessons.build.steps import REPO_ROOT, Lesson, Step, StepsError
+from reference_app import STAGES
 
 
 def relative(path) -> str:
@@ -25,9 +25,10 @@ def relative(path) -> str:
 
 def cmd_start(args) -> int:
     for number in args.use_reference:
-        lesson = steps.load(number)
-        workshop.start(lesson, use_reference=True)
-        print(f"Lesson {number} ({lesson.title}): the reference's package, unchanged.")
+        if number not in STAGES:
+            raise StepsError(f"there is no lesson {number}: choose 1 to {max(STAGES)}")
+        workshop.use_reference(number)
+        print(f"Lesson {number} ({STAGES[number]}): the reference's package, unchanged.")
     if args.lesson is None and args.use_reference:
         return 0
     number = args.lesson or next_lesson()

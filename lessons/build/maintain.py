@@ -162,7 +162,7 @@ def walk_problems(number: int) -> list[str]:
     from lessons.build import checker, workshop
 
     for lower in range(1, number):
-        workshop.start(steps.load(lower), use_reference=True)
+        workshop.use_reference(lower)
     lesson = steps.load(number)
     workshop.start(lesson)
     target = workshop.folder() / lesson.package

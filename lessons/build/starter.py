@@ -98,9 +98,9 @@ def write_starter(lesson: Lesson, target: Path, done: tuple[str, ...] = ()) -> d
     return written
 
 
-def copy_reference(lesson: Lesson, target: Path) -> dict[Path, str]:
+def copy_reference(package: str, target: Path) -> dict[Path, str]:
     """The reference package itself, for a lesson the learner chooses to skip."""
-    source_dir = REFERENCE / lesson.package
+    source_dir = REFERENCE / package
     return {target / path.relative_to(source_dir): path.read_text(encoding="utf-8")
             for path in sorted(source_dir.rglob("*"))
             if path.is_file() and "__pycache__" not in path.parts}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from lessons.build import starter
 from lessons.build.steps import REPO_ROOT, Lesson, StepsError
+from reference_app import LESSONS
 
 WORKSHOP_ENV = "STAGECRAFT_WORKSHOP_ROOT"  # the folder that holds workshop/ (tests use a temp one)
 PACKAGE = "workshop"
@@ -101,31 +102,39 @@ def write_files(files: dict[Path, str], state: dict) -> tuple[list[Path], list[P
     return written, kept
 
 
-def start(lesson: Lesson, *, use_reference: bool = False) -> tuple[list[Path], list[Path]]:
-    """Create the workshop if needed, then lesson's starter (or the reference's package)."""
+def start(lesson: Lesson) -> tuple[list[Path], list[Path]]:
+    """Create the workshop if needed, then write lesson's starter package."""
+    check_lower_lessons(lesson.number)
     state = load_state()
-    missing = [n for n in range(1, lesson.number) if not (folder() / package_of(n)).exists()]
-    if missing:
-        raise StepsError(f"lesson {lesson.number} builds on lesson {missing[0]}: start that "
-                         f"first, or skip it with --use-reference {missing[0]}")
-    target = folder() / lesson.package
     files = core_files()
-    files.update(starter.copy_reference(lesson, target) if use_reference
-                 else starter.write_starter(lesson, target))
+    files.update(starter.write_starter(lesson, folder() / lesson.package))
     result = write_files(files, state)
-    if use_reference:
-        state["reference"] = sorted(set(state["reference"]) | {lesson.number})
-        state["passed"][str(lesson.number)] = [step.id for step in lesson.steps]
-    else:
-        state["lesson"] = max(state["lesson"], lesson.number)
+    state["lesson"] = max(state["lesson"], lesson.number)
     save_state(state)
     return result
 
 
-def package_of(number: int) -> str:
-    from lessons.build.steps import load
+def use_reference(number: int) -> tuple[list[Path], list[Path]]:
+    """Skip lesson ``number``: put the reference's package in the workshop, unchanged."""
+    check_lower_lessons(number)
+    state = load_state()
+    files = core_files()
+    files.update(starter.copy_reference(package_of(number), folder() / package_of(number)))
+    result = write_files(files, state)
+    state["reference"] = sorted(set(state["reference"]) | {number})
+    save_state(state)
+    return result
 
-    return load(number).package
+
+def check_lower_lessons(number: int) -> None:
+    missing = [n for n in range(1, number) if not (folder() / package_of(n)).exists()]
+    if missing:
+        raise StepsError(f"lesson {number} builds on lesson {missing[0]}: start that "
+                         f"first, or skip it with --use-reference {missing[0]}")
+
+
+def package_of(number: int) -> str:
+    return LESSONS[number][1]
 
 
 def current_lesson() -> int:
