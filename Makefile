@@ -13,7 +13,7 @@ PORT   ?= 8080
 BANDIT := $(BIN)/bandit --quiet -c pyproject.toml -r reference_app
 
 .DEFAULT_GOAL := help
-.PHONY: help setup serve seed reset routes check security notebooks bench plans docs docs-build test lint clean
+.PHONY: help setup serve seed reset routes build-check check security notebooks bench plans docs docs-build test lint clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ reset: setup ## empty the database
 
 routes: setup ## print the route table (STAGE=N for an earlier stage)
 	$(BIN)/reference-app routes $(if $(STAGE),--stage $(STAGE))
+
+build-check: setup ## the build track: check your workshop/ app's current lesson, step by step
+	$(BIN)/python -m lessons build check
 
 check: setup ## check your exercise: LESSON=4 for a lesson, EXERCISE=name for one (default: the next)
 	$(BIN)/python -m lessons check $(if $(LESSON),--lesson $(LESSON)) $(EXERCISE)

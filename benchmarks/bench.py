@@ -25,13 +25,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
-from loadtests.server import free_port, stop
 from reference_app import LAST_STAGE, Settings
 from reference_app.deployment.server import GUNICORN_CONF
 from reference_app.seed import seed
+from reference_app.servers import ServerError, app_server, gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results.md"
@@ -45,31 +44,6 @@ TARGETS = [  # (what, numerator, denominator, at least)
     ("last stage's list vs the ceiling", ("last", "list"), ("hello", "hello"), 0.4),
     ("cached tags vs the ceiling", ("last", "tags"), ("hello", "hello"), 0.8),
 ]
-
-
-@contextmanager
-def server(command: list[str], env: dict, log: Path):
-    """Run a server until the block ends; yield its URL once it listens.
-
-    Its log goes to a file, not a pipe: a pipe read by this process costs the
-    server up to half its throughput (one JSON line per request), and the bench
-    would measure its own log reader.
-    """
-    port = free_port()
-    command = [arg.replace("{port}", str(port)) for arg in command]
-    with open(log, "w") as output:
-        process = subprocess.Popen([sys.executable, *command], env=env, cwd=ROOT,
-                                   stdout=output, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while "Listening at" not in log.read_text():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"bench: the server did not start:\n{log.read_text()}")
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(process)
 
 
 def wrk(url: str, seconds: int, connections: int) -> dict:
@@ -112,25 +86,26 @@ def measure(seconds: int, connections: int, rounds: int) -> dict:
               f"{counts['tags']} tags", file=sys.stderr)
         env["STAGECRAFT_INSTANCE_PATH"] = scratch
         env["STAGECRAFT_DATABASE"] = database  # for floor.py, which has no --db
-        hello, floor = (["-m", "gunicorn", "--config", GUNICORN_CONF, "--workers", "2",
-                         "--bind", "127.0.0.1:{port}", f"benchmarks.{name}:app"]
-                        for name in ("hello", "floor"))
-        stage_5, last = (["-m", "reference_app", "serve", "--prod", "--stage", str(stage),
-                          "--workers", "2", "--port", "{port}", "--db", database]
-                         for stage in (5, LAST_STAGE))
+
+        def app(stage: int):  # serve --prod, as deployed
+            return app_server(stage=stage, database=database, workers=2, env=env,
+                              log=Path(scratch, f"stage{stage}.log"))
+
+        def bare(name: str):  # a small app of ours, in the same gunicorn setup
+            return gunicorn(f"benchmarks.{name}:app", workers=2, config=GUNICORN_CONF, env=env,
+                            cwd=ROOT, log=Path(scratch, f"{name}.log"))
+
         runs = {}
         # Stage 5 starts first, on the file as seeded: lesson 6's indexes do not
         # exist until the last stage starts and creates them.
-        with server(stage_5, env, Path(scratch, "stage5.log")) as url:
-            warm(url)
-            runs.update({(5, name): url + path for name, path in ROUTES.items()})
-            with server(last, env, Path(scratch, "last.log")) as url, \
-                    server(floor, env, Path(scratch, "floor.log")) as floor_url, \
-                    server(hello, env, Path(scratch, "hello.log")) as hello_url:
-                warm(url)
-                runs.update({("last", name): url + path for name, path in ROUTES.items()})
-                runs[("floor", "floor")] = floor_url + "/api/floor"
-                runs[("hello", "hello")] = hello_url + "/hello"
+        with app(5) as stage_5:
+            warm(stage_5.url)
+            runs.update({(5, name): stage_5.url + path for name, path in ROUTES.items()})
+            with app(LAST_STAGE) as last, bare("floor") as floor, bare("hello") as hello:
+                warm(last.url)
+                runs.update({("last", name): last.url + path for name, path in ROUTES.items()})
+                runs[("floor", "floor")] = floor.url + "/api/floor"
+                runs[("hello", "hello")] = hello.url + "/hello"
                 samples = {key: [] for key in runs}
                 for number in range(1, rounds + 1):
                     print(f"round {number} of {rounds}", file=sys.stderr)
@@ -202,7 +177,11 @@ def main(argv=None) -> int:
         print("bench: wrk is not installed. On Debian or Ubuntu: sudo apt-get install wrk; "
               "on macOS: brew install wrk.", file=sys.stderr)
         return 2
-    samples = measure(args.seconds, args.connections, args.rounds)
+    try:
+        samples = measure(args.seconds, args.connections, args.rounds)
+    except ServerError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
     text = table(samples, args.seconds, args.connections, args.rounds)
     print(text)
     Path(args.output).write_text(text)

@@ -23,18 +23,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reference_app.servers import free_port, stop_process
+
 from . import report
-from .server import (
-    BIN,
-    LoadTestError,
-    Target,
-    busy_seconds,
-    cpu_seconds,
-    free_port,
-    routes,
-    served,
-    stop,
-)
+from .server import BIN, LoadTestError, Target, busy_seconds, cpu_seconds, routes, served
 
 HERE = Path(__file__).parent
 REPORTS = Path("reports")
@@ -183,7 +175,7 @@ def measure(label: str, target: Target, classes: list[str], load: Load, out: Pat
         finally:
             for process in processes:
                 if process.returncode is None:
-                    stop(process)
+                    stop_process(process)
         wall = time.monotonic() - began
         server_after, machine_after = cpu_seconds(app), busy_seconds()
     server = other = None

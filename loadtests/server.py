@@ -3,30 +3,27 @@
 ``served(target, workdir)`` seeds a fresh database in ``workdir``, starts the
 app at ``target.stage`` under gunicorn on a free port of 127.0.0.1, waits until
 it answers, and yields its URL. However the block ends (done, error, Ctrl-C),
-everything it started is stopped: each process runs in its own process group,
-and the whole group is killed, workers included.
+everything it started is stopped: the project's one server helper,
+``reference_app.servers``, runs each in its own process group and stops the
+whole group, workers included.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
-import http.client
+import importlib.util
 import os
 import secrets
-import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-BIN = Path(sys.executable).parent  # the venv's bin: gunicorn and reference-app live here
-START_DEADLINE = 30.0  # seconds for the app to answer its first request
+from reference_app.servers import Server, ServerError, app_server, gunicorn, redis_server
+
+BIN = Path(sys.executable).parent  # the venv's bin: reference-app and locust live here
 # From lesson 7 on, the app is served as it is deployed: `reference-app serve
 # --prod`, which runs gunicorn with the lesson's gunicorn.conf.py. Before
 # that, plain gunicorn runs the app factory.
@@ -95,14 +92,6 @@ def routes(stage: int) -> set[str]:
     return set(out.splitlines())
 
 
-def free_port() -> int:
-    # Another process could take the port before we use it; on a test machine
-    # that is rare, and the start-up check below would then fail loudly.
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def served(target: Target, workdir: Path, log: Path | None = None):
     """Yield (url, server process) for ``target``; stop everything on the way out.
@@ -113,7 +102,7 @@ def served(target: Target, workdir: Path, log: Path | None = None):
     """
     check_stage(target.stage)
     check_settings(target.env)
-    if not (BIN / "gunicorn").exists():
+    if importlib.util.find_spec("gunicorn") is None:
         raise LoadTestError("gunicorn is not installed in this venv: run `make setup`")
     workdir.mkdir(parents=True, exist_ok=True)
     names = setting_names()
@@ -123,35 +112,25 @@ def served(target: Target, workdir: Path, log: Path | None = None):
            # One key for every worker, so a token from one is good at all of them.
            "STAGECRAFT_JWT_SECRET": secrets.token_urlsafe(48),
            **dict(item.split("=", 1) for item in target.env)}
-    started = []
-    try:
-        if target.redis:
-            if "redis_url" not in names:
-                raise LoadTestError("this app has no redis_url setting (yet): no Redis cache")
-            redis_port = free_port()
-            started.append(start_redis(redis_port, workdir))
-            env[names["redis_url"]] = f"redis://127.0.0.1:{redis_port}/0"
-        seed(target, env)
-        port = free_port()
-        log = log or workdir / "gunicorn.log"
-        command = server_command(target, port)
-        with open(log, "wb") as output:  # the child keeps its own copy of the file
-            app = subprocess.Popen(command, env=env, stdout=output, stderr=output,  # noqa: S603
-                                   start_new_session=True)
-        started.append(app)
-        wait_until_answering(port, app, log)
-        yield f"http://127.0.0.1:{port}", app
-    finally:
-        for process in reversed(started):
-            stop(process)
+    with contextlib.ExitStack() as running:  # stops what it started, last first
+        try:
+            if target.redis:
+                if "redis_url" not in names:
+                    raise LoadTestError("this app has no redis_url setting (yet): no Redis cache")
+                env[names["redis_url"]] = running.enter_context(redis_server(workdir)).url
+            seed(target, env)
+            app = running.enter_context(start(target, env, log or workdir / "gunicorn.log"))
+        except ServerError as error:
+            raise LoadTestError(str(error)) from None
+        yield app.url, app.process
 
 
-def server_command(target: Target, port: int) -> list:
+def start(target: Target, env: dict, log: Path) -> Server:
+    """The app at ``target.stage``, answering on a free port of 127.0.0.1."""
     if target.stage >= PROD_STAGE:
-        return [BIN / "reference-app", "serve", "--prod", "--stage", str(target.stage),
-                "--host", "127.0.0.1", "--port", str(port), "--workers", str(target.workers)]
-    return [BIN / "gunicorn", *control_socket_flag(), "--workers", str(target.workers),
-            "--bind", f"127.0.0.1:{port}", f"reference_app:create_app(stage={target.stage})"]
+        return app_server(stage=target.stage, workers=target.workers, env=env, log=log)
+    return gunicorn(f"reference_app:create_app(stage={target.stage})", workers=target.workers,
+                    env=env, log=log)
 
 
 def seed(target: Target, env: dict) -> None:
@@ -169,61 +148,6 @@ def seed(target: Target, env: dict) -> None:
             raise LoadTestError(f"{path}: {error}") from None
         finally:
             db.close()
-
-
-def start_redis(port: int, workdir: Path) -> subprocess.Popen:
-    if not (executable := shutil.which("redis-server")):
-        raise LoadTestError("this experiment needs redis-server (apt install redis-server)")
-    # Loopback only, nothing written to disk: a throwaway cache for one run.
-    process = subprocess.Popen([executable, "--port", str(port), "--bind", "127.0.0.1",  # noqa: S603
-                                "--save", "", "--appendonly", "no", "--dir", str(workdir)],
-                               stdout=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
-            return process
-        time.sleep(0.1)
-    stop(process)
-    raise LoadTestError("redis-server did not start")
-
-
-@functools.cache  # one `gunicorn --help` per run, not one per server started
-def control_socket_flag() -> list[str]:
-    """Newer gunicorn (27 here) opens a control socket in ~/.gunicorn unless told not to."""
-    help_text = subprocess.run([BIN / "gunicorn", "--help"], capture_output=True,  # noqa: S603
-                               text=True).stdout
-    return ["--no-control-socket"] if "--no-control-socket" in help_text else []
-
-
-def wait_until_answering(port: int, app: subprocess.Popen, log: Path) -> None:
-    """Poll until the app answers any HTTP status, with a deadline."""
-    deadline = time.monotonic() + START_DEADLINE
-    while time.monotonic() < deadline:
-        if app.poll() is not None:
-            last = log.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
-            raise LoadTestError(f"the app exited before answering: {last[0]}")
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            connection.request("GET", "/api/tags")
-            connection.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.2)
-        finally:
-            connection.close()
-    raise LoadTestError(f"the app did not answer within {START_DEADLINE:.0f} s; see {log}")
-
-
-def stop(process: subprocess.Popen, grace: float = 10.0) -> None:
-    """SIGTERM the process's whole group, then SIGKILL whatever is left after ``grace``."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(grace)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def busy_seconds() -> float | None:

@@ -13,12 +13,10 @@
 # on 127.0.0.1), no services. Every server this notebook starts, it stops.
 
 # %%
-import importlib.util
 import io
 import socket
 import sys
 import threading
-from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import matplotlib.pyplot as plt
@@ -26,28 +24,12 @@ import pandas as pd
 
 from reference_app import Settings, create_app
 
-pd.set_option("display.max_colwidth", None)  # show whole bodies, not "Hello fr..."
+from helpers import ROOT, import_file
 
-# The repository root: the first folder, from here upwards, that has lessons/ in it.
-ROOT = next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "lessons").is_dir())
+# The lesson's own examples, imported by their paths (see notebooks/helpers.py).
 EXAMPLES = ROOT / "lessons" / "00_http" / "examples"
-
-
-def load(name: str):
-    """Import lessons/00_http/examples/<name>.py by its path.
-
-    `00_http` cannot be a Python package name (it starts with a digit), so a
-    plain `import` cannot reach it.
-    """
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up in sys.modules
-    spec.loader.exec_module(module)
-    return module
-
-
-socket_server = load("socket_server")
-wsgi_by_hand = load("wsgi_by_hand")
+socket_server = import_file(EXAMPLES / "socket_server.py")
+wsgi_by_hand = import_file(EXAMPLES / "wsgi_by_hand.py")
 
 # %% [markdown]
 # ## 1. Raw bytes to a raw-socket server

@@ -14,26 +14,19 @@
 
 # %%
 import json
-import tempfile
-from pathlib import Path
 
 import bottle
 import matplotlib.pyplot as plt
 import pandas as pd
 from webtest import TestApp
 
-from reference_app import STAGES, Settings, create_app
+from reference_app import STAGES, create_app
 
-pd.set_option("display.max_colwidth", None)
+from helpers import Scratch
 
-# Later stages keep data in SQLite; this notebook's files live in a temporary
-# folder that the last cell removes. Argon2 is turned down, as in the tests:
-# this notebook is about routes, not passwords.
-workspace = tempfile.TemporaryDirectory(prefix="stagecraft-notebook-")
-settings = Settings(database=str(Path(workspace.name) / "notebook.db"),
-                    instance_path=str(Path(workspace.name) / "instance"),
-                    argon2_time_cost=1, argon2_memory_kib=8, argon2_parallelism=1)
-
+# Later stages keep data in SQLite: in a temporary folder, which the last cell removes.
+scratch = Scratch()
+settings = scratch.settings()
 app = create_app(stage=1, settings=settings)
 client = TestApp(app)  # sends WSGI requests straight to the app: no socket involved
 
@@ -41,7 +34,7 @@ client = TestApp(app)  # sends WSGI requests straight to the app: no socket invo
 # ## 1. The route table at stage 1
 #
 # Every row is one `app.route(rule, method, callback, **config)` call in
-# `reference_app/routing.py`. Lesson 1 is read-only, so every method is `GET`.
+# `reference_app/routing/routes.py`. Lesson 1 is read-only, so every method is `GET`.
 # `auth` is route config that does nothing yet: lesson 4's auth plugin reads it.
 
 # %%
@@ -200,4 +193,4 @@ TestApp(playground).get("/api/numbers/21").json
 # token key of stage 4). Nothing else was started.
 
 # %%
-workspace.cleanup()
+scratch.cleanup()

@@ -14,31 +14,23 @@
 
 # %%
 import sqlite3
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from webtest import TestApp
 
-from reference_app import Settings, create_app
-from reference_app.database import connect, write_transaction
+from reference_app.database.connection import connect, write_transaction
+from reference_app.database.store import LIST_ARTICLES, list_params
 from reference_app.seed import seed
-from reference_app.store import LIST_ARTICLES
 
-pd.set_option("display.max_colwidth", None)
+from helpers import Scratch, client_for
 
-workspace = tempfile.TemporaryDirectory(prefix="stagecraft-notebook-")
-settings = Settings(database=str(Path(workspace.name) / "notebook.db"),
-                    instance_path=str(Path(workspace.name) / "instance"),
-                    argon2_time_cost=1, argon2_memory_kib=8, argon2_parallelism=1)
-
+scratch = Scratch()  # a temporary folder for the database file; the last cell removes it
+settings = scratch.settings()
 # The demo world plus generated users and articles, so that queries have rows to count.
 counts = seed(settings.database, settings, users=12, articles=300)
-app = create_app(stage=2, settings=settings)
-client = TestApp(app)
+client = client_for(2, settings)  # the app at stage 2, called in this process (WebTest)
 db = connect(settings.database)  # the app's own connect(): the same pragmas as every request
 pd.DataFrame([counts], index=["rows"])
 
@@ -46,8 +38,8 @@ pd.DataFrame([counts], index=["rows"])
 # ## 1. The schema, through sqlite-utils
 #
 # `db.tables` lists the tables; each knows its columns, its foreign keys and
-# its row count. The schema itself is one SQL string, `SCHEMA`, in
-# `reference_app/database.py`.
+# its row count. The schema itself is SQL, in `reference_app/database/schema.sql`,
+# which `create_schema()` in `connection.py` runs.
 
 # %%
 pd.DataFrame(
@@ -97,7 +89,7 @@ foreign_keys
 plain = sqlite3.connect(settings.database)
 pragmas = ["journal_mode", "foreign_keys", "busy_timeout", "synchronous"]
 pd.DataFrame({
-    "reference_app.database.connect()": [db.execute(f"pragma {p}").fetchone()[0] for p in pragmas],
+    "the app's connect()": [db.execute(f"pragma {p}").fetchone()[0] for p in pragmas],
     "plain sqlite3.connect()": [plain.execute(f"pragma {p}").fetchone()[0] for p in pragmas],
 }, index=pragmas)
 
@@ -213,7 +205,7 @@ plt.show()
 # %% [markdown]
 # ## 3. Queries
 #
-# Routes never write SQL; they ask the store (`reference_app/store.py`), and
+# Routes never write SQL; they ask the store (`reference_app/database/store.py`), and
 # every statement there is a constant with placeholders. This is the query
 # behind `GET /api/articles`. One query serves every filter: a filter left as
 # `NULL` matches everything.
@@ -222,8 +214,7 @@ plt.show()
 print(LIST_ARTICLES)
 
 # %%
-params = {"tag": "sql", "author": None, "favorited": None, "followed_by": None,
-          "limit": 5, "offset": 0}
+params = list_params(tag="sql", author=None, favorited=None, limit=5, offset=0)
 pd.DataFrame(db.query(LIST_ARTICLES, params))[["id", "slug", "author_id", "created_at"]]
 
 # %% [markdown]
@@ -353,4 +344,4 @@ client.get(f"/api/articles/{first}").json["article"]["title"]
 # %%
 other.close()
 db.close()
-workspace.cleanup()
+scratch.cleanup()

@@ -13,26 +13,16 @@
 
 # %%
 import json
-import tempfile
 import time
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from webtest import TestApp
 
-from reference_app import Settings, create_app
-from reference_app.seed import seed
+from helpers import Scratch, client_for
 
-pd.set_option("display.max_colwidth", None)
-
-workspace = tempfile.TemporaryDirectory(prefix="stagecraft-notebook-")
-settings = Settings(database=str(Path(workspace.name) / "notebook.db"),
-                    instance_path=str(Path(workspace.name) / "instance"),
-                    argon2_time_cost=1, argon2_memory_kib=8, argon2_parallelism=1)
-seed(settings.database, settings, users=5, articles=120)  # enough articles for several pages
-app = create_app(stage=3, settings=settings)
-client = TestApp(app)
+scratch = Scratch()  # a temporary folder for the database; the last cell removes it
+settings = scratch.seeded(users=5, articles=120)  # enough articles for several pages
+client = client_for(3, settings)  # the app at stage 3, called in this process (WebTest)
 
 
 def brief(body, width: int = 110) -> str:
@@ -247,4 +237,4 @@ page["articlesCount"], [a["slug"] for a in page["articles"]][:3]
 # Remove the temporary folder and the database in it.
 
 # %%
-workspace.cleanup()
+scratch.cleanup()

@@ -16,55 +16,31 @@
 import base64
 import hashlib
 import json
-import logging
 import secrets
 import statistics
-import tempfile
 import time
 from datetime import datetime, timezone
 from functools import partial
-from pathlib import Path
 
 import jwt
 import matplotlib.pyplot as plt
 import pandas as pd
 from argon2 import PasswordHasher
-from webtest import TestApp
 
-from reference_app import Settings, create_app
-from reference_app.credentials import Credentials, password_hasher
-from reference_app.database import connect
-from reference_app.seed import seed
+from reference_app import Settings
+from reference_app.auth.credentials import Credentials, password_hasher
+from reference_app.database.connection import connect
 
-pd.set_option("display.max_colwidth", None)
+from helpers import Scratch, client_for
 
-workspace = tempfile.TemporaryDirectory(prefix="stagecraft-notebook-")
+scratch = Scratch()  # a temporary folder for the database; the last cell removes it
 # A signing key made here, so that this notebook can check signatures itself.
-# The app would otherwise generate one into its instance folder.
+# (The app would otherwise generate one into its instance folder.) Argon2 is
+# turned down, as in the tests, so cells run fast; section 4 times the real cost.
 signing_key = secrets.token_urlsafe(48)
-# Argon2 is turned down for the app in this notebook, as in the tests, so that
-# cells run fast. Section 4 times the production parameters.
-settings = Settings(database=str(Path(workspace.name) / "notebook.db"),
-                    instance_path=str(Path(workspace.name) / "instance"),
-                    jwt_secret=signing_key,
-                    argon2_time_cost=1, argon2_memory_kib=8, argon2_parallelism=1)
-seed(settings.database, settings, users=3, articles=10)
-client = TestApp(create_app(stage=4, settings=settings))
-
-# The app writes an audit log ("reference_app.audit"). Collect it into a list,
-# to read as a table in section 3, instead of letting it spill into the cells.
-audit_log = []
-
-
-class Collect(logging.Handler):
-    def emit(self, record):
-        audit_log.append({"level": record.levelname, "message": record.getMessage()})
-
-
-audit = logging.getLogger("reference_app.audit")
-audit.handlers = [Collect()]  # replace, not add: running this cell twice logs once
-audit.setLevel(logging.INFO)
-audit.propagate = False
+settings = scratch.seeded(users=3, articles=10, jwt_secret=signing_key)
+client = client_for(4, settings)  # the app at stage 4, called in this process (WebTest)
+audit_log = scratch.audit_log()  # the app's audit log, as a list: a table in section 3
 
 # %% [markdown]
 # ## 1. Register and log in
@@ -365,6 +341,4 @@ client.put_json("/api/user", {"user": {"bio": "I read notebooks."}}, headers=aut
 # folder with the database.
 
 # %%
-audit.handlers.clear()
-audit.propagate = True
-workspace.cleanup()
+scratch.cleanup()

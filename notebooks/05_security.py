@@ -19,12 +19,8 @@
 import dataclasses
 import difflib
 import html
-import importlib.util
-import logging
 import re
 import sqlite3
-import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,38 +31,19 @@ from bandit.core import config as bandit_config
 from bandit.core import manager as bandit_manager
 from webtest import TestApp
 
-from reference_app import Settings, create_app
+from reference_app import create_app
+from reference_app.core.settings import SettingsError
 from reference_app.security import check_production_secret
-from reference_app.seed import DEMO_PASSWORD, seed
-from reference_app.settings import SettingsError
+from reference_app.seed import DEMO_PASSWORD
 
-pd.set_option("display.max_colwidth", None)
+from helpers import ROOT, Scratch, import_file
 
-# The repository root: the first folder, from here upwards, that has lessons/ in it.
-ROOT = next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "lessons").is_dir())
-LAB = ROOT / "security_checks"
+LAB = ROOT / "security_checks"  # the security lab: an exercise per attack
 
-workspace = tempfile.TemporaryDirectory(prefix="stagecraft-notebook-")
-settings = Settings(database=str(Path(workspace.name) / "notebook.db"),
-                    instance_path=str(Path(workspace.name) / "instance"),
-                    argon2_time_cost=1, argon2_memory_kib=8, argon2_parallelism=1)
-seed(settings.database, settings, users=3, articles=10)
-app = create_app(stage=5, settings=settings)
-
-# The app writes an audit log ("reference_app.audit"). Collect it into a list,
-# to read as a table in section 5, instead of letting it spill into the cells.
-audit_log = []
-
-
-class Collect(logging.Handler):
-    def emit(self, record):
-        audit_log.append({"level": record.levelname, "message": record.getMessage()})
-
-
-audit = logging.getLogger("reference_app.audit")
-audit.handlers = [Collect()]  # replace, not add: running this cell twice logs once
-audit.setLevel(logging.INFO)
-audit.propagate = False
+scratch = Scratch()  # a temporary folder for the database; the last cell removes it
+settings = scratch.seeded(users=3, articles=10)
+app = create_app(stage=5, settings=settings)  # a fresh TestApp(app) is a fresh browser
+audit_log = scratch.audit_log()  # the app's audit log, as a list: a table in section 5
 
 # %% [markdown]
 # ## 1. Bandit on the security lab
@@ -127,15 +104,6 @@ print("".join(difflib.unified_diff(
 
 
 # %%
-def load(path: Path, name: str):
-    """Import one lab file by its path (the lab is not on this kernel's sys.path)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 lab_db = sqlite3.connect(":memory:")
 lab_db.execute("create table users (id integer primary key, username text, email text, "
                "password_hash text)")
@@ -145,7 +113,7 @@ lab_db.executemany("insert into users (username, email, password_hash) values (?
 payload = "nobody' UNION SELECT id, username, password_hash FROM users --"
 rows = []
 for stem in ("vulnerable", "fixed"):
-    module = load(exercise / f"{stem}.py", f"lab_sql_injection_{stem}")
+    module = import_file(exercise / f"{stem}.py", f"lab_sql_injection_{stem}")
     rows.append({"file": f"{stem}.py", "find_user('alice')": module.find_user(lab_db, "alice"),
                  "find_user(payload)": module.find_user(lab_db, payload)})
 lab_db.close()
@@ -164,7 +132,7 @@ pd.DataFrame(rows)
 
 # %%
 # The lab's own reader of `# expect:` markers, loaded like the exercise files.
-expectations = load(LAB / "expectations.py", "lab_expectations")
+expectations = import_file(LAB / "expectations.py", "lab_expectations")
 exercises = [LAB / name for name in expectations.exercise_names()]
 lab = bandit_scan([path for folder in exercises for path in (folder / "vulnerable.py",
                                                              folder / "fixed.py")])
@@ -466,6 +434,4 @@ pd.Series(verdicts, name="check_production_secret").to_frame()
 # folder with the database.
 
 # %%
-audit.handlers.clear()
-audit.propagate = True
-workspace.cleanup()
+scratch.cleanup()

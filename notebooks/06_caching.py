@@ -18,62 +18,44 @@
 # it. Every database is in a temporary folder, removed in the last cell.
 
 # %%
-import contextlib
-import dataclasses
 import importlib.util
 import json
-import os
 import re
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
-import threading
 import time
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from webtest import TestApp
 
-from reference_app import Settings, create_app
-from reference_app.caching import LIST_TUNED, create_indexes, query_plans
-from reference_app.database import CONNECTION_WATCHERS, connect, count_queries
+from reference_app.caching.store import LIST_TUNED, create_indexes
+from reference_app.database.connection import connect
+from reference_app.database.store import list_params
+from reference_app.query_plans import query_plans
 from reference_app.seed import DEMO_PASSWORD, seed
-from reference_app.store import list_params
 
-pd.set_option("display.max_colwidth", None)
+from helpers import Scratch, client_for, count_connections, count_queries
 
-workspace = tempfile.TemporaryDirectory(prefix="stagecraft-notebook-")
-folder = Path(workspace.name)
-
-
-def settings_for(name: str) -> Settings:
-    """Settings for a database of its own in the workspace; Argon2 kept cheap."""
-    return Settings(database=str(folder / name), instance_path=str(folder / "instance"),
-                    argon2_time_cost=1, argon2_memory_kib=8, argon2_parallelism=1)
-
-
-settings = settings_for("notebook.db")
-seed(settings.database, settings, users=10, articles=100)
-stage5 = TestApp(create_app(stage=5, settings=settings))
+scratch = Scratch()  # a temporary folder for the databases; the last cell removes it
+settings = scratch.seeded(users=10, articles=100)
+stage5 = client_for(5, settings)
 # Stage 6 without its cache first, to count what its queries cost honestly.
-tuned = TestApp(create_app(stage=6, settings=dataclasses.replace(settings, cache=False)))
+tuned = client_for(6, scratch.settings(cache=False))
 
 
 def selects(statements: list[str]) -> list[str]:
-    """The SELECTs among traced statements (sqlite-utils adds SAVEPOINTs around queries)."""
+    """The SELECTs among the statements counted: the reads, not the writes."""
     return [s for s in statements if s.lstrip().lower().startswith("select")]
 
 
 # %% [markdown]
 # ## 1. Queries per request: the N+1 problem
 #
-# `count_queries()` records every SQL statement that connections opened inside
-# the block run. Ask both stages for the newest articles, one page size at a
+# `count_queries(app)` records the SQL of every statement the app runs inside
+# the block (the hook it listens at is `app.config["database.tracers"]`, in
+# lesson 2's plugin). Ask both stages for the newest articles, one page size at a
 # time. At stage 5 a count and the page are two queries, and then each
 # article on the page costs three of its own (its tags, its author, its
 # favourite count): 2 + 3N, the "N+1" pattern. At stage 6 the page is three
@@ -85,7 +67,7 @@ rows = []
 for limit in (1, 5, 10, 20):
     counts = {}
     for stage, client in (("stage 5", stage5), ("stage 6", tuned)):
-        with count_queries() as statements:
+        with count_queries(client.app) as statements:
             client.get(f"/api/articles?limit={limit}")
         counts[stage] = len(selects(statements))
     rows.append({"articles on the page": limit, **counts})
@@ -109,7 +91,7 @@ plt.show()
 # (numbers replaced by `?`). Three of them run once per article:
 
 # %%
-with count_queries() as statements:
+with count_queries(stage5.app) as statements:
     stage5.get("/api/articles?limit=20")
 
 
@@ -128,15 +110,14 @@ pd.Series([shape(s) for s in selects(statements)]).value_counts().rename(
 # index on `created_at`, SQLite has to read every article, work out each one's
 # row (its favourite count included), sort them all in a temporary B-tree,
 # and only then keep 20. `EXPLAIN QUERY PLAN` says so: `SCAN a` and
-# `USE TEMP B-TREE FOR ORDER BY`. `caching.query_plans(db)` asks for the
-# plans of the queries lesson 6 tunes.
+# `USE TEMP B-TREE FOR ORDER BY`. `query_plans(db)` (in
+# `reference_app/query_plans.py`) asks for the plans of the queries lesson 6 tunes.
 #
 # Below, a database of 4,000 articles that no stage-6 app has touched yet, so
 # it has no indexes of ours, then the same plans after `create_indexes`.
 
 # %%
-big = settings_for("big.db")
-seed(big.database, big, users=50, articles=4000)
+big = scratch.seeded("big.db", users=50, articles=4000)
 db = connect(big.database)
 before = query_plans(db)
 db.close()
@@ -187,11 +168,11 @@ def median_ms(db, sql: str, params: dict, runs: int = 5) -> float:
     return statistics.median(timings)
 
 
-newest = {**list_params(None, None, None, None, 20, 0), "viewer": None}
+newest = {**list_params(tag=None, author=None, favorited=None, limit=20, offset=0),
+          "viewer": None}
 rows = []
 for articles in (1000, 4000, 16000):
-    sized = settings_for(f"sized-{articles}.db")
-    seed(sized.database, sized, users=50, articles=articles)
+    sized = scratch.seeded(f"sized-{articles}.db", users=50, articles=articles)
     timing = {"articles": articles}
     for label in ("no index", "with the indexes"):
         if label == "with the indexes":
@@ -225,18 +206,7 @@ plt.show()
 
 
 # %%
-@contextlib.contextmanager
-def count_connections():
-    """Collect the connections opened inside the block (the hook count_queries uses)."""
-    opened = []
-    CONNECTION_WATCHERS.append(opened.append)
-    try:
-        yield opened
-    finally:
-        CONNECTION_WATCHERS.remove(opened.append)
-
-
-cached = TestApp(create_app(stage=6, settings=settings))  # the cache is on by default
+cached = client_for(6, settings)  # the cache is on by default
 token = cached.post_json("/api/users/login", {"user": {
     "email": "demo@stagecraft.dev", "password": DEMO_PASSWORD}}).json["user"]["token"]
 auth = {"Authorization": f"Token {token}"}
@@ -247,7 +217,7 @@ steps = [("GET", "/api/tags"), ("GET", "/api/tags"),
          ("GET", "/api/articles"), ("GET", "/api/tags"), ("GET", "/api/articles/why-sqlite")]
 rows = []
 for method, path in steps:
-    with count_connections() as opened, count_queries() as statements:
+    with count_connections(cached.app) as opened, count_queries(cached.app) as statements:
         if method == "POST":
             cached.post_json(path, {"article": {"title": "Fresh", "description": "d",
                                                 "body": "b", "tagList": ["fresh"]}},
@@ -266,7 +236,7 @@ pd.DataFrame(rows)
 # costs the three queries, plus one to look up whose token it is.
 
 # %%
-with count_connections() as opened, count_queries() as statements:
+with count_connections(cached.app) as opened, count_queries(cached.app) as statements:
     cached.get("/api/articles?limit=20", headers=auth)
 print(f"GET /api/articles?limit=20 with a token: {len(opened)} connection, "
       f"{len(selects(statements))} SELECTs")
@@ -371,7 +341,7 @@ print(json.dumps({"times": times, "requests": total.num_requests,
                   "failures": total.num_failures,
                   "seconds": total.last_request_timestamp - total.start_time}))
 '''
-load_script = folder / "load.py"
+load_script = scratch.folder / "load.py"
 load_script.write_text(LOCUST_SCRIPT)
 have_locust = importlib.util.find_spec("locust") is not None  # looks, without importing it
 print("Locust is installed." if have_locust else
@@ -380,63 +350,21 @@ print("Locust is installed." if have_locust else
 
 
 # %% [markdown]
-# A small helper starts `serve --prod` in a process group of its own, waits
-# for gunicorn's "Listening at" line, and on the way out stops the whole group
-# with SIGTERM, the graceful stop (lesson 7 looks at it closely).
+# `scratch.serve(stage, database)` starts `serve --prod` with the project's one
+# server helper (`reference_app.servers`, which the tests, the benchmark and the
+# load lab use too): in a process group of its own, on a free port of
+# 127.0.0.1. It returns once gunicorn says "Listening at", and when the `with`
+# block ends it stops the whole group with SIGTERM, the graceful stop (lesson 7
+# looks at it closely).
 
 
 # %%
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serving(stage: int, database: str, **env):
-    """Yield the URL of `reference-app serve --prod` at ``stage``; stop it afterwards."""
-    port = free_port()
-    environment = {**os.environ, "STAGECRAFT_JWT_SECRET": secrets.token_urlsafe(48),
-                   "STAGECRAFT_INSTANCE_PATH": str(folder / "instance"),
-                   "STAGECRAFT_ARGON2_TIME_COST": "1", "STAGECRAFT_ARGON2_MEMORY_KIB": "8",
-                   **env}
-    environment.pop("REDIS_URL", None)  # each worker's own memory cache, whatever the shell says
-    command = [sys.executable, "-m", "reference_app", "serve", "--prod", "--stage", str(stage),
-               "--workers", "1", "--port", str(port), "--db", database]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,  # noqa: S603
-                              text=True, env=environment, start_new_session=True)
-    lines, ready = [], threading.Event()
-
-    def collect():
-        for line in server.stdout:
-            lines.append(line)
-            if "Listening at" in line:
-                ready.set()
-        ready.set()  # the output ended: the server is gone
-
-    reader = threading.Thread(target=collect, daemon=True)
-    reader.start()
-    try:
-        if not ready.wait(30) or server.poll() is not None:
-            raise RuntimeError("serve --prod did not start:\n" + "".join(lines))
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)  # master and worker: a graceful stop
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        reader.join(timeout=5)
-
-
 def load_test(stage: int, seconds: float = 5, users: int = 10, **env) -> dict:
     """Seed a database, serve ``stage``, run the Locust script against it; its results."""
-    database = folder / f"load-stage{stage}-{secrets.token_hex(4)}.db"  # a fresh one each run
+    database = scratch.folder / f"load-stage{stage}-{secrets.token_hex(4)}.db"  # a fresh one
     seed(str(database), settings, users=50, articles=5000)
-    with serving(stage, str(database), **env) as url:
-        done = subprocess.run([sys.executable, str(load_script), url, str(seconds),  # noqa: S603
+    with scratch.serve(stage, database, workers=1, **env) as server:
+        done = subprocess.run([sys.executable, str(load_script), server.url, str(seconds),  # noqa: S603
                                str(users)], capture_output=True, text=True,
                               timeout=seconds + 30)
     if done.returncode:
@@ -496,7 +424,7 @@ else:
 # %%
 for path in ("/api/articles?tag=sql&limit=10", "/api/articles/why-sqlite/comments"):
     for name, client in (("stage 5", stage5), ("stage 6", tuned)):
-        with count_queries() as statements:
+        with count_queries(client.app) as statements:
             client.get(path)
         print(f"{name}  {path}: {len(selects(statements))} SELECTs")
 
@@ -530,4 +458,4 @@ else:
 # folder with the databases and the Locust script.
 
 # %%
-workspace.cleanup()
+scratch.cleanup()

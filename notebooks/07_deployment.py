@@ -18,139 +18,72 @@
 # database and the backups are in a temporary folder, removed in the last cell.
 
 # %%
-import atexit
-import contextlib
 import http.client
 import json
 import os
-import secrets
 import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from reference_app import Settings
-from reference_app.backups import integrity
-from reference_app.seed import DEMO_PASSWORD, seed
+from reference_app.deployment.backups import integrity
+from reference_app.seed import DEMO_PASSWORD
+from reference_app.servers import redis_server
 
-pd.set_option("display.max_colwidth", None)
+from helpers import Scratch
 
-workspace = tempfile.TemporaryDirectory(prefix="stagecraft-notebook-")
-folder = Path(workspace.name)
-database = folder / "stagecraft.db"
-seed(str(database), Settings(argon2_time_cost=1, argon2_memory_kib=8), users=10, articles=60)
-
+scratch = Scratch()  # a temporary folder for the database and the backups
+database = scratch.seeded(users=10, articles=60).database
 # What a deployment puts in the server's environment: settings are environment
 # variables (12-factor), the signing key above all. Argon2 is kept cheap here.
-environment = {**os.environ,
-               "STAGECRAFT_JWT_SECRET": secrets.token_urlsafe(48),
-               "STAGECRAFT_INSTANCE_PATH": str(folder / "instance"),
-               "STAGECRAFT_ARGON2_TIME_COST": "1", "STAGECRAFT_ARGON2_MEMORY_KIB": "8"}
-environment.pop("REDIS_URL", None)  # no shared cache unless a cell below asks for one
+environment = scratch.environment()
 # `python -m reference_app` is the `reference-app` command, run with this Python.
 CLI = [sys.executable, "-m", "reference_app"]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """`reference-app serve --prod` in a process group of its own, its output kept line by line."""
-
-    running: list = []  # every server started and not yet stopped
-
-    def __init__(self, workers: int = 2, **env):
-        self.port = free_port()
-        self.command = [*CLI, "serve", "--prod", "--db", str(database),
-                        "--port", str(self.port), "--workers", str(workers)]
-        self.process = subprocess.Popen(  # noqa: S603
-            self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**environment, **env}, start_new_session=True)
-        Server.running.append(self)
-        self.lines: list[str] = []
-        ready = threading.Event()
-
-        def collect():
-            for line in self.process.stdout:
-                self.lines.append(line.rstrip("\n"))
-                if "Listening at" in line:
-                    ready.set()
-            ready.set()  # the output ended: the server is gone
-
-        self.reader = threading.Thread(target=collect, daemon=True)
-        self.reader.start()
-        if not ready.wait(30) or self.process.poll() is not None:
-            self.kill()
-            raise RuntimeError("serve --prod did not start:\n" + "\n".join(self.lines))
-
-    def request(self, method: str, path: str, body=None, headers=None):
-        """(status, headers, parsed body) over real HTTP to this server."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+# %%
+# Tools for talking to a running server, and for reading what it writes.
+def request(server, method: str, path: str, body=None, headers=None):
+    """(status, headers, parsed body) over real HTTP to ``server``."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        data = json.dumps(body) if body is not None else None
+        connection.request(method, path, body=data, headers={
+            **({"Content-Type": "application/json"} if data else {}), **(headers or {})})
+        response = connection.getresponse()
+        raw = response.read().decode()
         try:
-            data = json.dumps(body) if body is not None else None
-            connection.request(method, path, body=data, headers={
-                **({"Content-Type": "application/json"} if data else {}), **(headers or {})})
-            response = connection.getresponse()
-            raw = response.read().decode()
-            with contextlib.suppress(ValueError):
-                raw = json.loads(raw)
-            return response.status, response.headers, raw
-        finally:
-            connection.close()
-
-    def log(self) -> list[dict]:
-        """The JSON lines of its output, parsed; the one plain line (from the CLI) as text."""
-        return [json.loads(line) if line.startswith("{") else {"message": line}
-                for line in self.lines]
-
-    def wait_for(self, check, seconds: float = 10) -> None:
-        """Wait until ``check(log)`` is true: log lines arrive a moment after the answers."""
-        deadline = time.monotonic() + seconds
-        while not check(self.log()) and time.monotonic() < deadline:
-            time.sleep(0.05)
-
-    def stop(self, timeout: float = 30) -> float:
-        """SIGTERM to the master only, as a process supervisor sends it; the seconds it took."""
-        started = time.monotonic()
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout)
-        self.reader.join(timeout=5)
-        Server.running.remove(self)
-        return time.monotonic() - started
-
-    def kill(self) -> None:
-        """SIGKILL to the whole group, workers included: the emergency stop."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        if self in Server.running:
-            Server.running.remove(self)
+            raw = json.loads(raw)
+        except ValueError:
+            pass  # not JSON: keep the text
+        return response.status, response.headers, raw
+    finally:
+        connection.close()
 
 
-@atexit.register
-def kill_servers_left_running():
-    """If a cell fails half-way, the servers still go when this kernel does."""
-    for server in list(Server.running):
-        server.kill()
+def log_entries(server) -> list[dict]:
+    """The JSON lines of its output, parsed; the one plain line (from the CLI) as text."""
+    return [json.loads(line) if line.startswith("{") else {"message": line}
+            for line in server.lines]
+
+
+def wait_for(server, check, seconds: float = 10) -> None:
+    """Wait until ``check(log_entries(server))`` is true: log lines come just after answers."""
+    deadline = time.monotonic() + seconds
+    while not check(log_entries(server)) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def short(text: str) -> str:
     """Text with this notebook's temporary folder written as $TMP, to keep tables narrow."""
-    return text.replace(str(folder), "$TMP")
+    return text.replace(str(scratch.folder), "$TMP")
 
 
 def log_table(entries: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -169,10 +102,10 @@ def log_table(entries: list[dict], columns: list[str]) -> pd.DataFrame:
 # where a process supervisor or a container runtime collects it.
 
 # %%
-server = Server(workers=2)
-server.wait_for(lambda log: sum("Booting worker" in e["message"] for e in log) == 2)
+server = scratch.serve(workers=2)  # on this notebook's database; see notebooks/helpers.py
+wait_for(server, lambda log: sum("Booting worker" in e["message"] for e in log) == 2)
 print("$ reference-app", short(" ".join(server.command[3:])))
-log_table(server.log(), ["time", "level", "logger", "message"])
+log_table(log_entries(server), ["time", "level", "logger", "message"])
 
 # %% [markdown]
 # Three processes: the master, which only supervises, and two workers, which
@@ -181,7 +114,7 @@ log_table(server.log(), ["time", "level", "logger", "message"])
 # %%
 processes = [{"role": "master", "pid": server.process.pid}]
 processes += [{"role": f"worker {n}", "pid": int(e["message"].split("pid: ")[1].rstrip(")"))}
-              for n, e in enumerate((e for e in server.log()
+              for n, e in enumerate((e for e in log_entries(server)
                                      if "Booting worker" in e["message"]), 1)]
 pd.DataFrame(processes).set_index("role")
 
@@ -194,7 +127,7 @@ pd.DataFrame(processes).set_index("role")
 # forge a log line (spaces, a newline, anything long) is replaced.
 
 # %%
-status, headers, body = server.request("POST", "/api/users/login", {"user": {
+status, headers, body = request(server, "POST", "/api/users/login", {"user": {
     "email": "demo@stagecraft.dev", "password": DEMO_PASSWORD}},
     headers={"X-Request-ID": "notebook-login"})
 token = body["user"]["token"]
@@ -207,7 +140,7 @@ calls = [("GET", "/api/tags", None, {}),
          ("GET", "/api/tags", "has space", {})]
 for method, path, request_id, extra in calls:
     sent = {"X-Request-ID": request_id} if request_id else {}
-    status, headers, _ = server.request(method, path, headers={**extra, **sent})
+    status, headers, _ = request(server, method, path, headers={**extra, **sent})
     rows.append({"request": f"{method} {path}", "X-Request-ID sent": request_id or "",
                  "status": status, "X-Request-ID received": headers["X-Request-ID"]})
 pd.DataFrame(rows)
@@ -222,8 +155,8 @@ pd.DataFrame(rows)
 # password.
 
 # %%
-server.wait_for(lambda log: sum(e.get("logger") == "reference_app.access" for e in log) >= 6)
-access = pd.DataFrame([e for e in server.log() if e.get("logger") == "reference_app.access"])
+wait_for(server, lambda log: sum(e.get("logger") == "reference_app.access" for e in log) >= 6)
+access = pd.DataFrame([e for e in log_entries(server) if e.get("logger") == "reference_app.access"])
 access[["time", "request_id", "method", "path", "status", "duration_ms", "client"]]
 
 # %%
@@ -243,11 +176,11 @@ pd.Series({"the token": token in everything, "the password": DEMO_PASSWORD in ev
 paths = (["/api/articles?limit=20"] * 3 + ["/api/articles/why-sqlite"] * 2 + ["/api/tags"]
          + ["/api/articles/no-such-article"])
 with ThreadPoolExecutor(max_workers=8) as pool:
-    statuses = list(pool.map(lambda n: server.request("GET", paths[n % len(paths)])[0],
+    statuses = list(pool.map(lambda n: request(server, "GET", paths[n % len(paths)])[0],
                              range(200)))
-server.wait_for(lambda log: sum(e.get("logger") == "reference_app.access" for e in log)
+wait_for(server, lambda log: sum(e.get("logger") == "reference_app.access" for e in log)
                 >= len(access) + 200)
-access = pd.DataFrame([e for e in server.log() if e.get("logger") == "reference_app.access"])
+access = pd.DataFrame([e for e in log_entries(server) if e.get("logger") == "reference_app.access"])
 by_path = access.tail(200).groupby("path").agg(
     requests=("status", "size"), errors=("status", lambda s: int((s >= 400).sum())),
     median_ms=("duration_ms", "median"), p95_ms=("duration_ms", lambda d: d.quantile(0.95)))
@@ -278,7 +211,7 @@ plt.show()
 # %%
 rows = []
 for path in ("/healthz", "/readyz"):
-    status, _, body = server.request("GET", path)
+    status, _, body = request(server, "GET", path)
     rows.append({"request": f"GET {path}", "status": status, "body": json.dumps(body)})
 pd.DataFrame(rows)
 
@@ -290,40 +223,20 @@ pd.DataFrame(rows)
 # of the cell, whatever happens.
 
 # %%
-redis_server = shutil.which("redis-server")
-if redis_server is None:
+if shutil.which("redis-server") is None:
     print("redis-server is not installed (Debian: apt-get install redis-server), so this "
           "cell skips the Redis readiness check. Nothing else in this notebook needs it.")
 else:
-    redis_port = free_port()
-    redis = subprocess.Popen(  # noqa: S603
-        [redis_server, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(folder)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    with_redis = None
-    try:
-        for line in redis.stdout:  # wait for its own word that it is ready
-            if "Ready to accept connections" in line:
-                break
-        with_redis = Server(workers=1, REDIS_URL=f"redis://127.0.0.1:{redis_port}/0")
-        rows = []
-
-        def ask(moment: str):
+    rows = []
+    with redis_server(scratch.folder) as redis, \
+            scratch.serve(workers=1, REDIS_URL=redis.url) as with_redis:
+        for moment in ("Redis running", "Redis stopped"):
+            if moment == "Redis stopped":
+                redis.stop()
             for path in ("/healthz", "/readyz"):
-                status, _, body = with_redis.request("GET", path)
+                status, _, body = request(with_redis, "GET", path)
                 rows.append({"when": moment, "request": f"GET {path}", "status": status,
                              "body": json.dumps(body)})
-
-        ask("Redis running")
-        redis.terminate()
-        redis.communicate(timeout=10)
-        ask("Redis stopped")
-    finally:
-        if redis.poll() is None:
-            redis.kill()
-            redis.communicate(timeout=10)
-        if with_redis is not None:
-            with_redis.stop()
     print(pd.DataFrame(rows).to_string(index=False))
 
 # %% [markdown]
@@ -345,7 +258,7 @@ def cli(*args: str) -> dict:
             "exit status": done.returncode, "said": short((done.stderr or done.stdout).strip())}
 
 
-backups = folder / "backups"
+backups = scratch.folder / "backups"
 backups.mkdir()
 backup_file = backups / "stagecraft-backup.db"
 took_backup = cli("backup", str(backup_file), "--db", str(database))
@@ -380,7 +293,7 @@ counts
 # and is how you test that a backup restores.
 
 # %%
-restored = folder / "restored.db"
+restored = scratch.folder / "restored.db"
 attempts = pd.DataFrame([
     cli("backup", str(backup_file), "--db", str(database)),
     cli("restore", str(backup_file), "--db", str(database)),
@@ -402,9 +315,13 @@ attempts
 # all the same.)
 
 # %%
-seconds = server.stop()
-print(f"exit status {server.process.returncode}, {seconds:.2f} s after SIGTERM")
-shutdown = [e for e in server.log() if e.get("logger") == "gunicorn.error"]
+started = time.monotonic()
+server.process.send_signal(signal.SIGTERM)  # to the master, as a process supervisor sends it
+server.process.wait(timeout=30)
+print(f"exit status {server.process.returncode}, "
+      f"{time.monotonic() - started:.2f} s after SIGTERM")
+server.stop()  # nothing is left to stop: this reads the last of its log and closes it
+shutdown = [e for e in log_entries(server) if e.get("logger") == "gunicorn.error"]
 start = next(i for i, e in enumerate(shutdown) if "Handling signal" in e["message"])
 log_table(shutdown[start:], ["time", "level", "message"])
 
@@ -425,16 +342,13 @@ except ConnectionRefusedError:
 # stopped within the cell.
 
 # %%
-crashy = Server(workers=1)
-try:
-    crashy.wait_for(lambda log: any("Booting worker" in e["message"] for e in log))
-    worker = next(e for e in crashy.log() if "Booting worker" in e["message"])
+with scratch.serve(workers=1) as crashy:  # stopped when the block ends, whatever happens
+    wait_for(crashy, lambda log: any("Booting worker" in e["message"] for e in log))
+    worker = next(e for e in log_entries(crashy) if "Booting worker" in e["message"])
     os.kill(int(worker["message"].split("pid: ")[1].rstrip(")")), signal.SIGKILL)
-    crashy.wait_for(lambda log: sum("Booting worker" in e["message"] for e in log) == 2)
-    print("GET /healthz after the crash:", crashy.request("GET", "/healthz")[0])
-finally:
-    crashy.stop()
-log_table([e for e in crashy.log() if "worker" in e["message"].lower()], ["time", "message"])
+    wait_for(crashy, lambda log: sum("Booting worker" in e["message"] for e in log) == 2)
+    print("GET /healthz after the crash:", request(crashy, "GET", "/healthz")[0])
+log_table([e for e in log_entries(crashy) if "worker" in e["message"].lower()], ["time", "message"])
 
 # %% [markdown]
 # **2.** Production refuses to start without a strong signing key. What does
@@ -462,11 +376,9 @@ db.close()
 # %% [markdown]
 # ## Clean up
 #
-# Every server and the Redis of section 4 stopped in their cells. Make sure
-# (a server left by a failed cell is killed), then remove the temporary
-# folder with the databases and the backups.
+# Every server and the Redis of section 4 stopped in their cells.
+# `scratch.cleanup()` makes sure (it stops any server a failed cell left
+# running), then removes the temporary folder with the database and the backups.
 
 # %%
-kill_servers_left_running()
-atexit.unregister(kill_servers_left_running)
-workspace.cleanup()
+scratch.cleanup()
