@@ -51,8 +51,8 @@ security: setup ## the security lab (every exploit, both ways), then Bandit on t
 notebooks: setup ## run every notebook in a fresh kernel; executed copies go to notebooks/_build/
 	$(BIN)/python -m notebooks.build
 
-bench: setup ## req/s and latency with wrk: stage 5, the last stage, a constant floor, a hello-world ceiling
-	$(BIN)/python -m benchmarks.bench
+bench: setup ## req/s and latency with wrk: stage 5, the last stage, a floor, a ceiling (APP=workshop: yours)
+	$(BIN)/python -m benchmarks.bench $(if $(APP),--app $(APP))
 
 plans: setup ## EXPLAIN QUERY PLAN before and after lesson 6's indexes, into benchmarks/
 	$(BIN)/python -m benchmarks.plans

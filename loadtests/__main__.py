@@ -38,6 +38,8 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--seed-articles", type=int, default=500)
     one = argparse.ArgumentParser(add_help=False)
     one.add_argument("--stage", type=int, help="the app's stage (default: the last)")
+    one.add_argument("--app", default="reference_app",
+                     help="the app module: reference_app (default), or your workshop")
     one.add_argument("--app-workers", type=int, default=2, help="gunicorn workers (default 2)")
     one.add_argument("--env", type=words, default=(), help="settings: 'STAGECRAFT_X=1 ...'")
     one.add_argument("--sql", type=words, default=(), help="SQL files to run after seeding")
@@ -53,6 +55,7 @@ def parser() -> argparse.ArgumentParser:
         versus.add_argument(f"--{side}-workers", type=int, default=2)
         versus.add_argument(f"--{side}-env", type=words, default=())
         versus.add_argument(f"--{side}-sql", type=words, default=())
+        versus.add_argument(f"--{side}-app", default="reference_app")
     versus.add_argument("--results", type=Path, help="also write a Markdown table and plot here")
     lab = commands.add_parser("lab", help="run the lab's experiments, write loadtests/results/")
     lab.add_argument("numbers", type=int, nargs="*", help="which (default: all)")
@@ -73,7 +76,8 @@ def main(argv=None) -> int:
         seeded = {"seed_users": args.seed_users, "seed_articles": args.seed_articles}
         if args.command == "compare":
             targets = [Target(getattr(args, side) or LAST_STAGE, getattr(args, f"{side}_workers"),
-                              getattr(args, f"{side}_env"), getattr(args, f"{side}_sql"), **seeded)
+                              getattr(args, f"{side}_env"), getattr(args, f"{side}_sql"),
+                              app=getattr(args, f"{side}_app"), **seeded)
                        for side in ("a", "b")]
             labels = default_labels(targets)
             variants = [Variant(label, target, args.scenario)
@@ -81,7 +85,8 @@ def main(argv=None) -> int:
             runs = compare(variants, load, REPORTS / "compare", command=command_line(argv),
                            title=" against ".join(labels), results=args.results)
             return 1 if any(r.endpoints[-1].failures for r in runs.values()) else 0
-        target = Target(args.stage or LAST_STAGE, args.app_workers, args.env, args.sql, **seeded)
+        target = Target(args.stage or LAST_STAGE, args.app_workers, args.env, args.sql,
+                        app=args.app, **seeded)
         workers = args.workers if args.command == "distributed" else 0
         classes = user_classes(args.scenario, target.stage)
         run = measure(f"stage{target.stage}", target, classes, load,

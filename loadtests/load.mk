@@ -22,6 +22,10 @@ TAGS          ?=
 THINK         ?= 0.5
 SEED_USERS    ?= 50
 SEED_ARTICLES ?= 500
+# the app: reference_app, or a learner's build-track app, APP=workshop (A_APP, B_APP to compare)
+APP           ?= reference_app
+A_APP         ?= $(APP)
+B_APP         ?= reference_app
 # gunicorn workers, and settings for the app: APP_ENV="STAGECRAFT_CACHE=false ..."
 APP_WORKERS   ?= 2
 APP_ENV       ?=
@@ -49,7 +53,7 @@ LOAD_RUN  = $(BIN)/python -m loadtests
 LOAD_HOW  = --users $(USERS) --duration $(DURATION) --scenario "$(SCENARIO)" \
             --tags "$(TAGS)" --think $(THINK) \
             --seed-users $(SEED_USERS) --seed-articles $(SEED_ARTICLES)
-LOAD_WHAT = $(if $(STAGE),--stage $(STAGE)) --app-workers $(APP_WORKERS) \
+LOAD_WHAT = $(if $(STAGE),--stage $(STAGE)) --app $(APP) --app-workers $(APP_WORKERS) \
             --env "$(APP_ENV)" --sql "$(SQL)"
 
 .PHONY: load load-compare load-distributed lab
@@ -60,7 +64,8 @@ load: setup ## load-test a stage (STAGE= USERS=20 DURATION=20s SCENARIO=all SHAP
 load-compare: setup ## the same load against A= and B= (stages, A_ENV/B_ENV, A_WORKERS/B_WORKERS)
 	$(LOAD_RUN) compare $(LOAD_HOW) $(if $(A),--a $(A)) $(if $(B),--b $(B)) \
 	    --a-env "$(A_ENV)" --b-env "$(B_ENV)" --a-sql "$(A_SQL)" --b-sql "$(B_SQL)" \
-	    --a-workers $(A_WORKERS) --b-workers $(B_WORKERS) $(if $(RESULTS),--results $(RESULTS))
+	    --a-workers $(A_WORKERS) --b-workers $(B_WORKERS) $(if $(RESULTS),--results $(RESULTS)) \
+	    --a-app $(A_APP) --b-app $(B_APP)
 
 load-distributed: setup ## a Locust master and WORKERS=2 workers, all on 127.0.0.1
 	$(LOAD_RUN) distributed $(LOAD_HOW) $(LOAD_WHAT) --workers $(WORKERS)

@@ -45,9 +45,11 @@ class Target:
     seed_users: int = 50
     seed_articles: int = 500
     redis: bool = False  # start a private redis-server, and set the app's redis_url to it
+    app: str = "reference_app"  # or a learner's build-track app: workshop
 
     def describe(self) -> str:
-        parts = [f"stage {self.stage}" + (" (serve --prod)" if self.stage >= PROD_STAGE else ""),
+        parts = [f"{self.app} stage {self.stage}"
+                 + (" (serve --prod)" if self.stage >= PROD_STAGE else ""),
                  f"{self.workers} worker{'s' * (self.workers != 1)}"]
         parts += list(self.env) + [Path(path).name for path in self.sql]
         parts += ["redis"] * self.redis
@@ -128,8 +130,9 @@ def served(target: Target, workdir: Path, log: Path | None = None):
 def start(target: Target, env: dict, log: Path) -> Server:
     """The app at ``target.stage``, answering on a free port of 127.0.0.1."""
     if target.stage >= PROD_STAGE:
-        return app_server(stage=target.stage, workers=target.workers, env=env, log=log)
-    return gunicorn(f"reference_app:create_app(stage={target.stage})", workers=target.workers,
+        return app_server(stage=target.stage, workers=target.workers, app=target.app,
+                          env=env, log=log)
+    return gunicorn(f"{target.app}:create_app(stage={target.stage})", workers=target.workers,
                     env=env, log=log)
 
 

@@ -161,12 +161,14 @@ def stop_all() -> None:
 
 
 def app_server(*, stage: int | None = None, database=None, prod: bool = True,
-               workers: int | None = None, **options) -> Server:
+               workers: int | None = None, app: str | None = None, **options) -> Server:
     """The app's own ``python -m reference_app serve [--prod]``; ``options`` are Server's.
-    ``serve --prod`` runs gunicorn, and needs ``STAGECRAFT_JWT_SECRET`` in ``env``."""
+    ``serve --prod`` runs gunicorn, and needs ``STAGECRAFT_JWT_SECRET`` in ``env``.
+    ``app`` serves another app module (a learner's ``workshop``) the same way."""
     command = [sys.executable, "-m", "reference_app", "serve", *["--prod"] * prod,
                "--host", HOST, "--port", "{port}"]
-    for flag, value in (("--stage", stage), ("--db", database), ("--workers", workers)):
+    for flag, value in (("--stage", stage), ("--db", database), ("--workers", workers),
+                        ("--app", app)):
         if value is not None:
             command += [flag, value]
     options.setdefault("name", "serve --prod" if prod else "serve")
