@@ -9,21 +9,16 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib
-import os
 import secrets
 import sqlite3
 import sys
 import tempfile
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIServer, make_server
 
 from . import LAST_STAGE, STAGES
 from .core.settings import Settings, SettingsError, env_name
 from .database.connection import connect, create_schema
-from .deployment.backups import BackupError, backup, restore
-from .deployment.server import ProductionServer
 from .seed import reset, seed
+from .serving import AppError, app_factory, app_part, serve
 
 PROG = "reference-app"
 
@@ -66,10 +61,14 @@ def parser() -> argparse.ArgumentParser:
     backup.add_argument("destination", metavar="DEST", help="file to write the backup to")
     backup.add_argument("--db", help="SQLite file (default: instance/stagecraft.db)")
     backup.add_argument("--force", action="store_true", help="replace DEST if it exists")
+    backup.add_argument("--app", default="reference_app", metavar="MODULE",
+                        help="whose lesson-7 backup code to use (default: reference_app)")
 
     restore = commands.add_parser("restore", help="put a backup back into the database")
     restore.add_argument("source", metavar="SRC", help="the backup file")
     restore.add_argument("--db", help="SQLite file (default: instance/stagecraft.db)")
+    restore.add_argument("--app", default="reference_app", metavar="MODULE",
+                         help="whose lesson-7 restore code to use (default: reference_app)")
     restore.add_argument("--force", action="store_true",
                          help="overwrite a database that holds data")
 
@@ -92,7 +91,7 @@ def main(argv=None) -> int:
         return COMMANDS[args.command](args, settings)
     except SettingsError as error:
         return fail(f"bad setting: {error}")
-    except (AppError, BackupError) as error:
+    except AppError as error:
         return fail(str(error))
     except sqlite3.Error as error:
         return fail(f"cannot use the database {settings.database}: {error}")
@@ -105,60 +104,6 @@ def main(argv=None) -> int:
 def fail(message: str) -> int:
     print(f"{PROG}: {message}", file=sys.stderr)
     return 1
-
-
-class DevServer(ThreadingMixIn, WSGIServer):
-    """Python's own WSGI server, one thread per request: fine for one person
-    in a browser. Lesson 7 puts gunicorn in front for real traffic."""
-
-    daemon_threads = True
-
-
-def app_factory(name: str):
-    """``create_app`` from the module ``name``: the reference, or a learner's workshop.
-    Looked up from the current folder too, as ``python -m`` would."""
-    if os.getcwd() not in sys.path:
-        sys.path.append(os.getcwd())
-    try:
-        module = importlib.import_module(name)
-    except ImportError as error:
-        raise AppError(f"cannot import the app {name!r}: {error}") from None
-    if not callable(getattr(module, "create_app", None)):
-        raise AppError(f"{name} has no create_app(stage, settings)")
-    return module.create_app
-
-
-class AppError(Exception):
-    """The --app module cannot serve: the message says why."""
-
-
-def serve(args, settings) -> int:
-    if args.prod:
-        return serve_production(args, settings)
-    app = app_factory(args.app)(args.stage, settings)
-    with make_server(args.host, args.port, app, server_class=DevServer) as server:
-        host, port = server.server_address[:2]
-        # Printed once the socket is bound, so a script can wait for this line.
-        print(f"Stage {args.stage} ({STAGES[args.stage]}) on http://{host}:{port}/ "
-              "(Ctrl-C stops it)", file=sys.stderr, flush=True)
-        server.serve_forever()
-    return 0
-
-
-# --8<-- [start:serve_prod]
-def serve_production(args, settings) -> int:
-    """Check everything once, here, then run gunicorn in this process."""
-    settings = dataclasses.replace(settings, production=True)
-    # Building the app checks the secret and creates the schema and indexes now,
-    # so a mistake is one line here, not a traceback in every worker.
-    create_app = app_factory(args.app)
-    create_app(args.stage, settings)
-    print(f"Stage {args.stage} ({STAGES[args.stage]}) with gunicorn on "
-          f"http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
-    ProductionServer(lambda: create_app(args.stage, settings),
-                     bind=f"{args.host}:{args.port}", workers=args.workers).run()
-    return 0
-# --8<-- [end:serve_prod]
 
 
 def seed_command(args, settings) -> int:
@@ -190,14 +135,22 @@ def reset_command(args, settings) -> int:
 
 
 def backup_command(args, settings) -> int:
-    size = backup(settings.database, args.destination, force=args.force)
+    backups = app_part(args.app, "deployment.backups")
+    try:
+        size = backups.backup(settings.database, args.destination, force=args.force)
+    except backups.BackupError as error:
+        return fail(str(error))
     print(f"Backed up {settings.database} to {args.destination} ({size} bytes, "
           "integrity ok).", file=sys.stderr)
     return 0
 
 
 def restore_command(args, settings) -> int:
-    restore(args.source, settings.database, force=args.force)
+    backups = app_part(args.app, "deployment.backups")
+    try:
+        backups.restore(args.source, settings.database, force=args.force)
+    except backups.BackupError as error:
+        return fail(str(error))
     print(f"Restored {settings.database} from {args.source}.", file=sys.stderr)
     return 0
 

@@ -101,6 +101,8 @@ def interface(package: str) -> dict[str, str]:
     root = importlib.import_module(package)
     found = {}
     for path in sorted(Path(root.__file__).parent.rglob("*.py")):
+        if not path.stem.isidentifier():
+            continue  # gunicorn.conf.py: a config file, read by path, never imported
         relative = path.relative_to(Path(root.__file__).parent).with_suffix("")
         name = ".".join((package, *relative.parts)).removesuffix(".__init__")
         module = importlib.import_module(name)
