@@ -48,8 +48,9 @@ class Target:
     app: str = "reference_app"  # or a learner's build-track app: workshop
 
     def describe(self) -> str:
-        parts = [f"{self.app} stage {self.stage}"
-                 + (" (serve --prod)" if self.stage >= PROD_STAGE else ""),
+        app = "" if self.app == "reference_app" else f"{self.app} "
+        prod = " (serve --prod)" if self.stage >= PROD_STAGE else ""
+        parts = [f"{app}stage {self.stage}{prod}",
                  f"{self.workers} worker{'s' * (self.workers != 1)}"]
         parts += list(self.env) + [Path(path).name for path in self.sql]
         parts += ["redis"] * self.redis

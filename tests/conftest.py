@@ -187,7 +187,13 @@ TEST_SECRET = "test-only-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 @pytest.fixture
-def production(tmp_path):
+def app_module(pytestconfig) -> str:
+    """The name of the app module under test (--app): for commands that take --app."""
+    return pytestconfig.getoption("app")
+
+
+@pytest.fixture
+def production(tmp_path, app_module):
     """Start real `serve --prod` servers: ``production(database=, workers=, stage=, env=)``
     gives a reference_app.servers.Server (``.url``, ``.log``, ``.access_lines()``,
     ``.stop()``, ``.kill()``); every one is stopped after the test."""
@@ -203,7 +209,8 @@ def production(tmp_path):
         # gunicorn's "Listening at": the socket is bound, and requests wait in its
         # queue from now; an answered probe would add a line to the access log.
         server = servers.app_server(database=database or tmp_path / "prod.db", workers=workers,
-                                    stage=stage, env=environment, ready="Listening at")
+                                    stage=stage, env=environment, ready="Listening at",
+                                    app=app_module)
         started.append(server)
         return server
 

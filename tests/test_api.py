@@ -4,9 +4,11 @@ These run at stage 3 (everyone is the demo author) and stage 4 (a real user
 with a token), through the ``author`` fixture.
 """
 
-import pytest
+import re
 
-from reference_app.core.openapi import openapi_path
+import pytest
+from seams import database, is_write, racing_write, traced, value
+from webtest import TestApp
 
 pytestmark = pytest.mark.stage(3)
 
@@ -39,19 +41,31 @@ def test_tag_list_keeps_the_order_it_was_sent_in(client, new_article):
     assert fetched["tagList"] == ["zebra", "apple", "mango"]
 
 
+def test_repeated_and_blank_tags_are_dropped(client, new_article):
+    article = new_article(tagList=["a", "a", " a ", ""])
+    assert article["tagList"] == ["a"]
+    assert client.get("/api/tags").json["tags"].count("a") == 1
+
+
+def test_dropping_repeats_keeps_the_first_of_each_in_order(client, author, new_article):
+    article = new_article(tagList=["zebra", "apple", "zebra", " apple", "mango "])
+    assert article["tagList"] == ["zebra", "apple", "mango"]
+    updated = client.put_json(f"/api/articles/{article['slug']}", {"article": {
+        "tagList": ["b", "a", "b", "", "  "]}}, headers=author[0]).json["article"]
+    assert updated["tagList"] == ["b", "a"]
+    assert client.get(f"/api/articles/{article['slug']}").json["article"]["tagList"] == ["b", "a"]
+
+
 def test_new_tags_appear_in_get_tags_at_once(client, new_article):
     new_article(tagList=["brand-new-tag"])
     assert "brand-new-tag" in client.get("/api/tags").json["tags"]
 
 
 def test_ties_in_created_at_are_broken_by_id(client, new_article, settings):
-    from reference_app.database.connection import connect
-
     first, second = new_article(title="First"), new_article(title="Second")
-    db = connect(settings.database)
-    db.execute("update articles set created_at = '2030-01-01T00:00:00.000Z'"
-               " where slug in (?, ?)", [first["slug"], second["slug"]])
-    db.close()
+    with database(settings) as db:
+        db.execute("update articles set created_at = '2030-01-01T00:00:00.000Z'"
+                   " where slug in (?, ?)", [first["slug"], second["slug"]])
     slugs = [a["slug"] for a in client.get("/api/articles?limit=2").json["articles"]]
     assert slugs == [second["slug"], first["slug"]]
 
@@ -107,6 +121,18 @@ def test_update_changes_only_what_was_sent_and_moves_updated_at(client, author, 
     assert updated["updatedAt"] > article["updatedAt"]
 
 
+def test_an_edit_keeps_a_concurrent_edit_of_another_field(app, client, author, new_article,
+                                                         settings):
+    slug = new_article(body="Old body")["slug"]
+    # Another request changes the body while this one changes the title.
+    with racing_write(app, settings, "update articles set body = 'Edited meanwhile'"
+                                     " where slug = ?", slug):
+        client.put_json(f"/api/articles/{slug}", {"article": {"title": "New title"}},
+                        headers=author[0])
+    article = client.get("/api/articles/new-title").json["article"]
+    assert (article["title"], article["body"]) == ("New title", "Edited meanwhile")
+
+
 def test_update_title_changes_the_slug(client, author, new_article):
     article = new_article()
     updated = client.put_json(f"/api/articles/{article['slug']}",
@@ -150,9 +176,7 @@ def test_delete_article_is_204_and_takes_its_comments(client, author, new_articl
     response = client.delete(f"/api/articles/{article['slug']}", headers=author[0])
     assert response.status_int == 204 and response.body == b""
     client.get(f"/api/articles/{article['slug']}", status=404)
-    from reference_app.database.connection import connect
-
-    assert connect(settings.database)["comments"].count == 2  # only the seeded two remain
+    assert value(settings, "select count(*) from comments") == 2  # only the seeded two remain
 
 
 def test_delete_unknown_article_is_404(client, author):
@@ -239,8 +263,10 @@ def test_someone_elses_comment_is_403(client, author):
 
 # ---- The OpenAPI document ---------------------------------------------------
 def api_routes(app):
-    return {(r.method.lower(), openapi_path(r.rule)) for r in app.routes
-            if r.rule.startswith("/api/")}
+    """The route table's API routes, as OpenAPI names them: Bottle's
+    ``/articles/<slug:slug>`` is OpenAPI's ``/articles/{slug}``."""
+    return {(r.method.lower(), re.sub(r"<(\w+)(?::[^>]*)?>", r"{\1}", r.rule))
+            for r in app.routes if r.rule.startswith("/api/")}
 
 
 def test_openapi_document_describes_exactly_the_route_table(app, client):
@@ -268,6 +294,27 @@ def test_writes_without_login_are_the_demo_authors_until_lesson_4(stage, client)
     else:
         assert response.status_int == 401
         assert response.json == {"errors": {"token": ["is missing"]}}
+
+
+def test_reading_a_fresh_database_writes_nothing(stage, settings, create_app):
+    app = create_app(stage, settings)  # not seeded: no demo author either, until the app makes one
+    client = TestApp(app)
+    with traced(app) as statements:
+        client.get("/api/articles")
+        client.get("/")
+    assert [sql for sql, _ in statements if is_write(sql)] == []
+
+
+def test_on_a_fresh_database_writes_are_the_demo_authors_until_lesson_4(stage, settings,
+                                                                       create_app):
+    client = TestApp(create_app(stage, settings))  # not seeded
+    client.get("/api/articles")
+    response = client.post_json("/api/articles", {"article": {
+        "title": "t", "description": "d", "body": "b"}}, expect_errors=True)
+    if stage == 3:
+        assert response.json["article"]["author"]["username"] == "demo"
+    else:
+        assert response.status_int == 401
 
 
 INJECTIONS = ["' OR '1'='1", "x'); DROP TABLE articles; --", '" OR 1=1 --', "%' --"]

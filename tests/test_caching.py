@@ -4,14 +4,13 @@ Nothing here is timed. Speed is measured by `make bench`; these tests count
 SQL statements and check what the cache and the headers say.
 """
 
+import re
 
 import pytest
+from seams import database, traced
 from webtest import TestApp
 
-from reference_app.caching.store import INDEXES
-from reference_app.database.connection import connect
 from reference_app.database.plugin import count_queries
-from reference_app.query_plans import query_plans
 from reference_app.seed import seed
 
 pytestmark = pytest.mark.stage(6)
@@ -62,17 +61,54 @@ def test_tuned_answers_equal_the_plain_ones(client_with, settings, author, creat
         assert client.get(path, headers=headers).json == plain.get(path, headers=headers).json
 
 
-def test_the_indexes_exist_and_the_newest_list_uses_one(app, settings):
-    db = connect(settings.database)
-    names = {row["name"] for row in db.query("select name from sqlite_master where type='index'")}
-    assert {"articles_newest", "articles_by_author", "article_tags_by_tag",
-            "favorites_by_article", "comments_by_article"} <= names
-    plans = query_plans(db)
-    assert not any("TEMP B-TREE" in line for line in plans["newest articles"])
-    assert any("articles_newest" in line for line in plans["newest articles"])
-    assert any("articles_by_author" in line for line in plans["by author"])
-    assert not any("TEMP B-TREE" in line for line in plans["by author"])
-    assert INDEXES.count("create index") == 5
+# ---- Indexes: what SQLite will do for each query the app runs ----------------
+READS = ["/api/articles", "/api/articles?author=grace", "/api/articles?tag=sqlite",
+         "/api/articles?favorited=ada", "/api/articles/feed", "/api/articles/why-sqlite",
+         "/api/articles/why-sqlite/comments"]
+
+
+def query_plans(client, settings, path, headers) -> list[tuple[str, list[str]]]:
+    """(sql, EXPLAIN QUERY PLAN lines) for each select the app runs to answer ``path``."""
+    with traced(client.app) as statements:
+        client.get(path, headers=headers)
+    with database(settings) as db:
+        return [(sql, [row[3] for row in db.execute("explain query plan " + sql, params or ())])
+                for sql, params in statements if sql.lstrip().lower().startswith("select")]
+
+
+LIMIT = re.compile(r"\blimit\b", re.IGNORECASE)
+
+
+def whole_tables(plan) -> list[str]:
+    """Tables read from end to end, with no index: "SCAN articles"."""
+    return [line for line in plan if re.fullmatch(r"SCAN \w+", line)]
+
+
+def page_sorts(plans) -> list[str]:
+    """Sorting done for a page (a query with LIMIT) after reading every match."""
+    return [line for sql, plan in plans if LIMIT.search(sql)
+            for line in plan if "TEMP B-TREE" in line]
+
+
+@pytest.mark.parametrize("path", READS)
+def test_no_read_goes_through_a_whole_table(client_with, settings, author, path):
+    client = client_with(cache=False)  # no server cache: every read runs its SQL
+    plans = query_plans(client, settings, path, author[0])
+    assert plans
+    assert {sql: whole_tables(plan) for sql, plan in plans} == {sql: [] for sql, _ in plans}
+
+
+@pytest.mark.parametrize("path", ["/api/articles", "/api/articles?author=grace"])
+def test_the_newest_articles_are_read_in_order_not_sorted(client_with, settings, path):
+    plans = query_plans(client_with(cache=False), settings, path, {})
+    assert any(LIMIT.search(sql) for sql, _ in plans)
+    assert page_sorts(plans) == []
+
+
+def test_before_lesson_6_a_list_reads_and_sorts_every_article(settings, create_app):
+    seed(settings.database, settings, users=3, articles=5)
+    plans = query_plans(TestApp(create_app(5, settings)), settings, "/api/articles", {})
+    assert any(whole_tables(plan) for _, plan in plans) and page_sorts(plans)
 
 
 # ---- The server-side cache --------------------------------------------------
@@ -174,7 +210,12 @@ def test_redis_really_holds_the_entries(client_with, redis_url):
 
     client = client_with(redis_url=redis_url)
     client.get("/api/tags")
-    assert redis.Redis.from_url(redis_url).exists("tags") == 1
+    with count_queries(client.app) as cached:
+        client.get("/api/tags")
+    redis.Redis.from_url(redis_url).flushdb()  # the entries are gone only if Redis held them
+    with count_queries(client.app) as flushed:
+        client.get("/api/tags")
+    assert selects(cached) == [] and len(selects(flushed)) == 1
 
 
 def test_an_unreachable_redis_only_costs_speed(client_with, settings):

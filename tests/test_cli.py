@@ -99,8 +99,8 @@ def start_server(tmp_path, *args):
 
 
 @pytest.mark.stage(1)
-def test_serve_answers_over_real_http_at_every_stage(tmp_path, stage):
-    process, url = start_server(tmp_path, "--stage", str(stage))
+def test_serve_answers_over_real_http_at_every_stage(tmp_path, stage, app_module):
+    process, url = start_server(tmp_path, "--stage", str(stage), "--app", app_module)
     try:
         assert url.startswith("http://127.0.0.1:"), url
         with urllib.request.urlopen(url + "api/tags", timeout=10) as response:

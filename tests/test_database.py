@@ -1,11 +1,12 @@
 """Lesson 2: the SQLite store, its schema, and the rules for sharing one file."""
 
+import contextlib
 import sqlite3
 
 import pytest
+from seams import database, value
+from webtest import TestApp
 
-from reference_app.api.store import later_than
-from reference_app.database.connection import connect, create_schema, write_transaction
 from reference_app.seed import reset, seed
 
 pytestmark = pytest.mark.stage(2)
@@ -14,60 +15,34 @@ TABLES = {"users", "articles", "tags", "article_tags", "comments", "follows", "f
 
 
 def test_schema_has_the_seven_tables(app, settings):
-    db = connect(settings.database)
-    assert TABLES <= set(db.table_names())
-    assert {fk.other_table for fk in db["article_tags"].foreign_keys} == {"articles", "tags"}
-    db.close()
+    with database(settings) as db:
+        tables = {name for (name,) in db.execute("select name from sqlite_master"
+                                                 " where type = 'table'")}
+        links = {row[2] for row in db.execute("pragma foreign_key_list(article_tags)")}
+    assert TABLES <= tables
+    assert links == {"articles", "tags"}
 
 
-def test_schema_creation_is_idempotent(app, settings):
-    create_schema(settings.database)
-    create_schema(settings.database)
-    assert connect(settings.database)["articles"].count == 5
+def test_starting_again_on_the_same_file_keeps_its_data(app, settings, stage, create_app):
+    create_app(stage, settings)  # a restart: the schema is made again if need be,
+    TestApp(create_app(stage, settings)).get("/api/tags")  # and twice, harmlessly
+    assert value(settings, "select count(*) from articles") == 5
 
 
-def test_every_connection_enforces_foreign_keys_and_waits_for_locks(app, settings):
-    db = connect(settings.database, busy_timeout_ms=1234)
-    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 1234
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    with pytest.raises(sqlite3.IntegrityError):
-        db.execute("insert into comments (article_id, author_id, body, created_at, updated_at)"
-                   " values (999, 999, 'orphan', 'x', 'x')")
-    db.close()
+def test_every_connection_enforces_foreign_keys_and_waits_for_locks(client_with):
+    client = client_with(busy_timeout_ms=1234)
+    pragmas, open_db = {}, client.app.config["database.open"]
 
+    def open_and_look():
+        db = open_db()
+        conn = getattr(db, "conn", db)  # a sqlite-utils Database, or a plain connection
+        for name in ("foreign_keys", "busy_timeout", "journal_mode"):
+            pragmas[name] = conn.execute(f"PRAGMA {name}").fetchone()[0]
+        return db
 
-def test_write_transaction_begins_immediate_and_commits(settings):
-    create_schema(settings.database)
-    db = connect(settings.database)
-    statements = []
-    db.conn.set_trace_callback(statements.append)
-    with write_transaction(db):
-        db.execute("insert into tags (name) values ('x')")
-    assert statements[0] == "BEGIN IMMEDIATE" and statements[-1] == "COMMIT"
-    assert db["tags"].count == 1
-    db.close()
-
-
-def test_write_transaction_rolls_back_everything_on_error(settings):
-    create_schema(settings.database)
-    db = connect(settings.database)
-    with pytest.raises(RuntimeError), write_transaction(db):
-        db.execute("insert into tags (name) values ('kept?')")
-        raise RuntimeError("halfway")
-    assert db["tags"].count == 0
-    db.close()
-
-
-def test_a_second_writer_waits_instead_of_failing_at_once(settings):
-    create_schema(settings.database)
-    first, second = connect(settings.database), connect(settings.database, busy_timeout_ms=0)
-    with write_transaction(first):
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            with write_transaction(second):
-                pass  # pragma: no cover - never reached: the lock is taken
-    first.close()
-    second.close()
+    client.app.config["database.open"] = open_and_look
+    client.get("/api/articles")
+    assert pragmas == {"foreign_keys": 1, "busy_timeout": 1234, "journal_mode": "wal"}
 
 
 def watch_connections(app) -> list:
@@ -101,9 +76,8 @@ def test_routes_without_a_store_open_no_connection(app, client):
 
 
 def test_reads_come_from_the_database(app, client, settings):
-    db = connect(settings.database)
-    db.execute("update articles set title = 'Changed in SQL' where slug = 'why-sqlite'")
-    db.close()
+    with database(settings) as db:
+        db.execute("update articles set title = 'Changed in SQL' where slug = 'why-sqlite'")
     assert client.get("/api/articles/why-sqlite").json["article"]["title"] == "Changed in SQL"
 
 
@@ -115,7 +89,8 @@ def test_seed_is_deterministic_and_idempotent(settings, tmp_path):
     assert first == again == elsewhere
     assert first["users"] == 4 and first["articles"] == 12
     rows = "select slug, title, author_id, created_at from articles order by id"
-    assert list(connect(settings.database).query(rows)) == list(connect(other).query(rows))
+    with database(settings) as db, contextlib.closing(sqlite3.connect(other)) as copy:
+        assert db.execute(rows).fetchall() == copy.execute(rows).fetchall()
 
 
 def test_seed_reports_progress(settings, capsys):
@@ -126,16 +101,10 @@ def test_seed_reports_progress(settings, capsys):
 def test_reset_empties_the_database(settings):
     seed(settings.database, settings, users=3, articles=5)
     reset(settings.database)
-    assert connect(settings.database)["articles"].count == 0
+    assert value(settings, "select count(*) from articles") == 0
 
 
-def test_later_than_always_moves_forward():
-    assert later_than("2999-01-01T00:00:00.999Z") == "2999-01-01T00:00:01.000Z"
-    assert later_than("2000-01-01T00:00:00.000Z") > "2000-01-01T00:00:00.000Z"
-
-
-def test_stage_two_serves_what_the_file_holds_even_when_empty(settings, create_app):
-    from webtest import TestApp
-
-    client = TestApp(create_app(2, settings))  # no seed: an empty database
+def test_an_empty_database_serves_empty_lists(stage, settings, create_app):
+    client = TestApp(create_app(stage, settings))  # no seed: an empty database
     assert client.get("/api/articles").json == {"articles": [], "articlesCount": 0}
+    assert client.get("/api/tags").json == {"tags": []}

@@ -2,15 +2,15 @@
 
 import dataclasses
 import json
-import logging
 import sqlite3
+import time
 
 import pytest
-from webtest import TestApp
+from conftest import http
+from seams import crash, store_with
 
 from reference_app.cli import main
 from reference_app.core.settings import Settings, SettingsError
-from reference_app.deployment.logs import JsonFormatter
 from reference_app.seed import DEMO_PASSWORD
 
 pytestmark = pytest.mark.stage(7)
@@ -33,30 +33,50 @@ def test_a_request_id_that_could_forge_log_lines_is_replaced(client, sent):
         "X-Request-ID"] != sent
 
 
+def access_lines(caplog) -> list[dict]:
+    """The fields of each access log line written so far."""
+    return [r.fields for r in caplog.records if r.name == "reference_app.access"]
+
+
 def test_one_structured_access_line_per_request(client, caplog):
     caplog.set_level("INFO", logger="reference_app.access")
-    client.get("/api/articles?limit=1", headers={"X-Request-ID": "abc"})
+    client.get("/api/articles?limit=1", headers={"X-Request-ID": "abc"},
+               extra_environ={"REMOTE_ADDR": "192.0.2.7"})
     client.get("/nope", status=404)
-    records = [r for r in caplog.records if r.name == "reference_app.access"]
-    assert len(records) == 2
-    fields = records[0].fields
-    assert fields["request_id"] == "abc" and fields["method"] == "GET"
-    assert fields["path"] == "/api/articles" and fields["status"] == 200
-    assert fields["duration_ms"] >= 0 and fields["client"]
-    assert records[1].fields["status"] == 404
+    first, second = access_lines(caplog)
+    assert {key: first[key] for key in ("request_id", "method", "path", "status", "client")} \
+        == {"request_id": "abc", "method": "GET", "path": "/api/articles", "status": 200,
+            "client": "192.0.2.7"}
+    assert second["status"] == 404 and second["path"] == "/nope"
 
 
-def test_a_crash_is_logged_with_its_request_id(app, caplog):
-    def broken():
-        raise RuntimeError("boom")
+def test_the_access_line_times_the_whole_request_in_milliseconds(app, client, caplog,
+                                                                  monkeypatch):
+    # A clock of our own, which only the store moves: 0.25 s while it lists the tags.
+    now = [1000.0]
+    for clock in ("perf_counter", "monotonic", "time"):
+        monkeypatch.setattr(time, clock, lambda: now[0])
 
-    app.route("/api/broken", "GET", broken)
+    def slow_tags():
+        now[0] += 0.25
+        return ["slow"]
+
+    store_with(app, list_tags=slow_tags)
+    caplog.set_level("INFO", logger="reference_app.access")
+    client.get("/api/tags")
+    assert access_lines(caplog)[-1]["duration_ms"] == pytest.approx(250)
+
+
+@pytest.mark.parametrize("path", ["/api/tags", "/"])
+def test_a_crash_gets_one_access_line_and_keeps_its_request_id(app, client, caplog, path):
+    store_with(app, list_tags=crash)  # a bug: every request that lists tags fails
     caplog.set_level("INFO", logger="reference_app")
-    response = TestApp(app).get("/api/broken", status=500, expect_errors=True)
-    assert response.headers["X-Request-ID"]
-    access = [r for r in caplog.records if r.name == "reference_app.access"]
-    assert access[-1].fields["status"] == 500
-    assert len(access) == 1  # one line for the crash, not a 200 first and then the 500
+    response = client.get(path, headers={"X-Request-ID": "crash-1"}, status=500,
+                          expect_errors=True)  # the traceback is logged
+    assert response.headers["X-Request-ID"] == "crash-1"
+    # One line, with the status the client got: not a 200 first and then the 500.
+    assert [(line["request_id"], line["status"]) for line in access_lines(caplog)] == [
+        ("crash-1", 500)]
 
 
 def test_the_access_log_holds_no_secrets(client, caplog):
@@ -66,24 +86,6 @@ def test_the_access_log_holds_no_secrets(client, caplog):
     client.get("/api/user?debug=1", headers={"Authorization": f"Token {token}"})
     text = caplog.text + " ".join(json.dumps(getattr(r, "fields", {})) for r in caplog.records)
     assert token not in text and DEMO_PASSWORD not in text and "debug=1" not in text
-
-
-def test_json_formatter_writes_one_object_per_line():
-    record = logging.LogRecord("reference_app.access", logging.INFO, __file__, 1, "request",
-                               None, None)
-    record.fields = {"status": 200}
-    line = JsonFormatter().format(record)
-    entry = json.loads(line)
-    assert "\n" not in line and entry["status"] == 200 and entry["level"] == "info"
-    assert entry["time"].endswith("Z")
-    try:
-        raise ValueError("inside")
-    except ValueError:
-        import sys
-
-        failing = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", None,
-                                    sys.exc_info())
-    assert "ValueError: inside" in json.loads(JsonFormatter().format(failing))["exception"]
 
 
 def test_healthz_is_alive(client):
@@ -148,9 +150,13 @@ def test_the_settings_table_lists_every_setting(capsys):
 
 
 # ---- Backups ----------------------------------------------------------------
-def cli(capsys, *argv):
-    code = main(list(argv))
-    return code, capsys.readouterr().err
+@pytest.fixture
+def cli(capsys, app_module):
+    """Run a backup or restore command with the lesson-7 code of the app under test."""
+    def run(*argv):
+        code = main([*argv, "--app", app_module])
+        return code, capsys.readouterr().err
+    return run
 
 
 def count_articles(path):
@@ -161,51 +167,63 @@ def count_articles(path):
         conn.close()
 
 
-def test_backup_then_restore(app, settings, tmp_path, capsys):
+def test_backup_then_restore(app, settings, tmp_path, cli):
     copy = str(tmp_path / "backup.db")
-    code, err = cli(capsys, "backup", copy, "--db", settings.database)
+    code, err = cli("backup", copy, "--db", settings.database)
     assert code == 0 and "integrity ok" in err
     assert count_articles(copy) == 5
     conn = sqlite3.connect(settings.database)
     conn.execute("delete from articles")
     conn.commit()
     conn.close()
-    code, err = cli(capsys, "restore", copy, "--db", settings.database)
+    code, err = cli("restore", copy, "--db", settings.database)
     assert code == 1 and "holds live data" in err and "--force" in err
-    assert cli(capsys, "restore", copy, "--db", settings.database, "--force")[0] == 0
+    assert cli("restore", copy, "--db", settings.database, "--force")[0] == 0
     assert count_articles(settings.database) == 5
 
 
-def test_backup_will_not_overwrite_without_force(app, settings, tmp_path, capsys):
+def test_backup_will_not_overwrite_without_force(app, settings, tmp_path, cli):
     copy = tmp_path / "backup.db"
     copy.write_text("precious")
-    code, err = cli(capsys, "backup", str(copy), "--db", settings.database)
+    code, err = cli("backup", str(copy), "--db", settings.database)
     assert code == 1 and "exists; pass --force" in err and copy.read_text() == "precious"
-    assert cli(capsys, "backup", str(copy), "--db", settings.database, "--force")[0] == 0
+    assert cli("backup", str(copy), "--db", settings.database, "--force")[0] == 0
 
 
-def test_restore_refuses_a_broken_backup(app, settings, tmp_path, capsys):
+def test_restore_refuses_a_broken_backup(app, settings, tmp_path, cli):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not sqlite at all" * 100)
-    code, err = cli(capsys, "restore", str(junk), "--db", settings.database, "--force")
+    code, err = cli("restore", str(junk), "--db", settings.database, "--force")
     assert code == 1 and "not a sound database" in err
     assert count_articles(settings.database) == 5
 
 
-def test_backup_of_a_missing_database_is_one_line(tmp_path, capsys):
-    code, err = cli(capsys, "backup", str(tmp_path / "b.db"), "--db", str(tmp_path / "none.db"))
+def test_backup_of_a_missing_database_is_one_line(tmp_path, cli):
+    code, err = cli("backup", str(tmp_path / "b.db"), "--db", str(tmp_path / "none.db"))
     assert code == 1 and err.count("\n") == 1 and "no database" in err
 
 
-def test_restore_into_an_empty_database_needs_no_force(app, settings, tmp_path, capsys):
+def test_restore_into_an_empty_database_needs_no_force(app, settings, tmp_path, cli):
     copy = str(tmp_path / "backup.db")
-    cli(capsys, "backup", copy, "--db", settings.database)
+    cli("backup", copy, "--db", settings.database)
     fresh = str(tmp_path / "fresh.db")
-    assert cli(capsys, "restore", copy, "--db", fresh)[0] == 0
+    assert cli("restore", copy, "--db", fresh)[0] == 0
     assert count_articles(fresh) == 5
 
 
-def test_backup_into_a_missing_folder_names_the_folder(app, settings, tmp_path, capsys):
-    code, err = cli(capsys, "backup", str(tmp_path / "no" / "such" / "b.db"),
+def test_backup_into_a_missing_folder_names_the_folder(app, settings, tmp_path, cli):
+    code, err = cli("backup", str(tmp_path / "no" / "such" / "b.db"),
                     "--db", settings.database)
     assert code == 1 and "there is no folder" in err and "database" not in err
+
+
+# ---- The production server ---------------------------------------------------
+def test_serve_prod_binds_loopback_and_logs_json(production):
+    server = production(workers=2)
+    status, headers, body = http("GET", server.url + "/readyz", headers={"X-Request-ID": "r-1"})
+    assert status == 200 and body["status"] == "ready" and headers["X-Request-ID"] == "r-1"
+    assert f"Listening at: http://127.0.0.1:{server.port}" in server.log
+    server.stop()
+    assert any(e["request_id"] == "r-1" and e["path"] == "/readyz"
+               for e in server.access_lines())
+    assert "Handling signal: term" in server.log  # a graceful shutdown

@@ -25,17 +25,6 @@ def create(server, headers, title):
         "title": title, "description": "d", "body": "b"}}, headers)
 
 
-def test_serve_prod_binds_loopback_and_logs_json(production):
-    server = production(workers=2)
-    status, headers, body = http("GET", server.url + "/readyz", headers={"X-Request-ID": "r-1"})
-    assert status == 200 and body["status"] == "ready" and headers["X-Request-ID"] == "r-1"
-    assert f"Listening at: http://127.0.0.1:{server.port}" in server.log
-    server.stop()
-    assert any(e["request_id"] == "r-1" and e["path"] == "/readyz"
-               for e in server.access_lines())
-    assert "Handling signal: term" in server.log  # a graceful shutdown
-
-
 def test_200_concurrent_creations_from_20_clients_all_succeed(production, tmp_path):
     server = production(workers=2)
     headers = register(server)

@@ -2,6 +2,7 @@
 
 import pytest
 from conftest import post_form, register_on_pages
+from seams import OFF_SITE, SITE, where_a_browser_goes
 
 pytestmark = pytest.mark.stage(4)
 
@@ -104,3 +105,40 @@ def test_favorite_button_toggles(client):
     assert "Unfavourite (3)" in client.get("/article/why-sqlite").text
     post_form(client, "/article/why-sqlite/favorite")
     assert "Favourite (2)" in client.get("/article/why-sqlite").text
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "POST", "OPTIONS"])
+def test_the_feed_takes_only_get_405(client, alice, method):
+    # /api/articles/feed looks like an article's path, but it is no article.
+    response = client.request("/api/articles/feed", method=method, headers=alice, status=405)
+    assert response.headers["Allow"] == "GET"
+    assert response.json == {"errors": {"method": ["not allowed"]}}
+
+
+# ---- Where the page buttons go back to ----------------------------------------
+# A follow or favourite button posts the page it was on as "back", and the
+# answer redirects there: only ever to a page of this site.
+BUTTONS = {"/profile/grace/follow": "/profile/grace",
+           "/article/why-sqlite/favorite": "/article/why-sqlite"}
+
+
+@pytest.mark.parametrize("button, own_page", BUTTONS.items())
+def test_a_button_without_back_returns_to_its_own_page(client, button, own_page):
+    register_on_pages(client)
+    assert where_a_browser_goes(post_form(client, button)) == SITE + own_page
+
+
+@pytest.mark.parametrize("button", BUTTONS)
+def test_a_button_goes_back_to_the_page_it_names_on_this_site(client, button):
+    register_on_pages(client)
+    response = post_form(client, button, {"back": "/?tag=history"})
+    assert where_a_browser_goes(response) == SITE + "/?tag=history"
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+@pytest.mark.parametrize("button", BUTTONS)
+def test_a_button_never_goes_back_off_site(client, button, target):
+    register_on_pages(client)
+    response = post_form(client, button, {"back": target})
+    assert response.status_int == 303
+    assert "evil.example" not in where_a_browser_goes(response)  # neither host nor path

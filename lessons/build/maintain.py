@@ -158,8 +158,8 @@ def walk_problems(number: int) -> list[str]:
 
     A workshop holds the reference's packages below the lesson and its starter
     with steps 1..k done, as the reference wrote them. After each k, steps 1..k
-    must pass; with k = 0, step 1 must fail. Needs STAGECRAFT_WORKSHOP_ROOT set
-    to a scratch folder.
+    must pass, and step k+1 must not (so the bare starter fails step 1). Needs
+    STAGECRAFT_WORKSHOP_ROOT set to a scratch folder.
     """
     from lessons.build import checker, workshop
 
@@ -176,10 +176,12 @@ def walk_problems(number: int) -> list[str]:
             path.write_text(text, "utf-8")
         outcome = checker.run_tests(tests, max_stage=number, min_stage=number)
         passed = set(checker.passed_steps(lesson, outcome))
-        if k == 0 and lesson.steps[0].id in passed:
-            problems.append(f"the starter of lesson {number} already passes step 1")
+        if k < len(lesson.steps) and lesson.steps[k].id in passed:
+            # A step whose tests pass before its code is written checks nothing of it.
+            problems.append(f"step {lesson.steps[k].id} passes before it is written")
         for step in lesson.steps[:k]:
-            for failure in outcome.failed(step.tests)[:3]:
+            if step.id not in passed:  # failed, or never ran: both are problems
+                failure = (outcome.failed(step.tests) or [checker.Failure("", "did not run")])[0]
                 problems.append(f"with steps {done[0]}..{done[-1]} done, step {step.id} "
                                 f"fails {failure.test}: {failure.message[:300]}")
     return problems
