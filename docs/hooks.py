@@ -9,8 +9,9 @@ functions below at its build events
   lessons/01_routing/), then the notebooks and the OpenAPI document. Nothing
   is copied into git.
 - ``on_page_markdown`` appends generated text (the Reference pages, from
-  docs/reference_pages.py; each exercise's hints.md, folded) and turns links
-  written as repository paths into site paths.
+  docs/reference_pages.py; each exercise's hints.md, folded), fills each lesson
+  page's build-track markers from its steps.toml (docs/build_track.py), and
+  turns links written as repository paths into site paths.
 - ``on_page_content`` fixes what nbconvert leaves in a notebook page: links to
   ``.md`` sources become site links, and CDN scripts go.
 - ``on_post_page`` adds our own copy of Mermaid to the pages with a diagram,
@@ -28,7 +29,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import reference_pages  # docs/reference_pages.py: MkDocs puts the hook's folder on sys.path
+import build_track  # docs/build_track.py: MkDocs puts the hook's folder on sys.path
+import reference_pages  # docs/reference_pages.py
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
@@ -151,6 +153,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     exercise = INSTRUCTIONS.match(src_uri)
     if exercise:
         markdown = with_hints(markdown, src_uri, exercise[1])
+    try:
+        markdown = build_track.fill(markdown, src_uri)
+    except build_track.BuildTrackError as err:
+        log.warning("%s", err)  # fails the strict build
     return site_links(markdown, repository_path(page.file, config))
 
 
@@ -159,8 +165,9 @@ def with_hints(markdown: str, src_uri: str, name: str) -> str:
     hints_file = REPO / posixpath.dirname(src_uri) / "hints.md"
     parts = HINT.split(hints_file.read_text(encoding="utf-8"))[1:] if hints_file.exists() else []
     out = [markdown.rstrip(), "", "## Hints", "",
-           f"The runner shows them one at a time (`python -m lessons hint {name}`). Here, "
-           "each one opens when you click it: try the step yourself first.", ""]
+           f"Hint N helps with step N. `python -m lessons check {name}` shows the hint for "
+           f"the step that failed, and `python -m lessons hint {name}` one more each time. "
+           "Here, each one opens when you click it: try the step yourself first.", ""]
     for number, text in zip(parts[::2], parts[1::2], strict=True):
         body = "\n".join("    " + line if line else "" for line in text.strip().splitlines())
         out += [f'??? tip "Hint {number}"', body, ""]

@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from lessons import catalog, checking, progress
+from lessons import catalog, checking, feedback, progress
 from lessons.build import cli as build_cli
 from lessons.build.steps import StepsError
 from lessons.catalog import CatalogError, Exercise, relative
@@ -58,33 +58,30 @@ def cmd_start(args) -> int:
     return 0
 
 
-def show_hint(exercise: Exercise, number: int) -> None:
-    hints = exercise.hints()
-    number = max(1, min(number, len(hints)))
-    progress.set_hints_seen(exercise.name, max(number, progress.hints_seen(exercise.name)))
-    print(f"Hint {number} of {len(hints)} for {exercise.name}:\n\n{hints[number - 1]}\n")
-    if number < len(hints):
-        print(f"Still stuck? `python -m lessons hint {exercise.name}` shows the next one.")
-    else:
-        print("That was the last hint. If you are truly stuck: "
-              f"`python -m lessons solution {exercise.name} --force`.")
-
-
 def check_one(exercise: Exercise) -> int:
     if ensure_started(exercise):
         print(f"Created {relative(exercise.workspace_file)} from the starter: edit it, "
               "and read its instructions in " + relative(exercise.instructions))
-    print(f"Checking {exercise.name} against {relative(exercise.workspace_file)}\n")
-    result = checking.run([exercise], "workspace")[exercise.name]
+    print(f"Checking {exercise.name} against {relative(exercise.workspace_file)}...", flush=True)
+    results, output = checking.Run([exercise], "workspace").wait()
+    result = results[exercise.name]
     progress.record_check(exercise.name, result.ok)
     if result.ok:
         print(f"\nPASS {exercise.name}: all {result.passed} tests pass.")
         nxt = next_exercise(after=exercise)
         print(f"Next: python -m lessons check {nxt.name}" if nxt else "Every exercise passes!")
         return 0
-    print(f"\nFAIL {exercise.name}: {result.failed} of {result.passed + result.failed} "
-          "tests failed. Read the first failure above, then try this:\n")
-    show_hint(exercise, progress.hints_seen(exercise.name) or 1)
+    first = result.failures[0] if result.failures else None
+    if first is None:  # no test ran to its end: a time-out, or pytest could not start
+        print(f"\nFAIL {exercise.name}: no test finished. The end of pytest's output:\n")
+        print("\n".join(output.strip().splitlines()[-15:]))
+    else:
+        print(f"\nFAIL {exercise.name}: {result.failed} of {result.passed + result.failed} "
+              "tests failed. The first one:\n")
+        feedback.show_failure(exercise, first)
+    print()
+    feedback.show_hint(exercise, feedback.hint_for(exercise, first),
+                       step=first.step if first else None)
     return 1
 
 
@@ -97,8 +94,13 @@ def check_lesson(arg: str) -> int:
         if e.name not in results:
             print(f"NOT STARTED {e.name}  (python -m lessons start {e.name})")
             continue
-        progress.record_check(e.name, results[e.name].ok)
-        print(f"{'PASS' if results[e.name].ok else 'FAIL'} {e.name}")
+        result = results[e.name]
+        progress.record_check(e.name, result.ok)
+        print(f"{'PASS' if result.ok else 'FAIL'} {e.name}")
+        if result.failures:
+            first = result.failures[0]
+            message = first.message.splitlines()[0] if first.message else ""
+            print(f"  first failure: {first.name}" + (f": {message}" if message else ""))
     return 0 if started and len(started) == len(exercises) and all(
         r.ok for r in results.values()) else 1
 
@@ -124,7 +126,7 @@ def cmd_check(args) -> int:
 
 def cmd_hint(args) -> int:
     exercise = catalog.get(args.name)
-    show_hint(exercise, progress.hints_seen(exercise.name) + 1)
+    feedback.show_hint(exercise, feedback.next_unseen_hint(exercise))
     return 0
 
 

@@ -12,6 +12,12 @@ Exercise tests never import the learner's file by name. They ask for the
 A missing file, a file that does not import, a missing function or a function
 that still raises ``NotImplementedError`` becomes one friendly line instead of
 a traceback, in the manner of exercism.
+
+When a web exercise answers 500, Bottle writes the traceback to the WSGI error
+stream. WebTest keeps that stream to itself (``response.errors``), so the
+``wsgi_errors_to_stderr`` fixture writes it to stderr, where pytest
+captures it for the runner: ``check`` shows the learner the exception behind
+the 500.
 """
 
 from __future__ import annotations
@@ -71,6 +77,27 @@ def _load(path: Path):
             del sys.modules[module_name]
             _loaded[path] = err
     return _loaded[path]
+
+
+@pytest.fixture(autouse=True)
+def wsgi_errors_to_stderr(monkeypatch):
+    """Copy what each WebTest request wrote to ``wsgi.errors`` to stderr.
+
+    WebTest checks the status in ``TestApp._check_status(status, response)``,
+    which raises for a 500 the test did not expect: the response's ``errors``
+    are written out just before that check.
+    """
+    webtest = sys.modules.get("webtest")  # only tests that use WebTest have imported it
+    check_status = getattr(getattr(webtest, "TestApp", None), "_check_status", None)
+    if check_status is None:
+        return
+
+    def check_status_after_writing_errors(self, status, response):
+        if getattr(response, "errors", ""):
+            sys.stderr.write(response.errors)
+        return check_status(self, status, response)
+
+    monkeypatch.setattr(webtest.TestApp, "_check_status", check_status_after_writing_errors)
 
 
 @pytest.fixture

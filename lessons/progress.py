@@ -1,4 +1,4 @@
-"""The learner's progress: which exercises pass, and how many hints were shown.
+"""The learner's progress: which exercises pass, and which hints were shown.
 
 Stored as JSON in ``<workspace>/.progress.json`` next to the learner's files,
 so deleting the workspace folder starts the course afresh.
@@ -37,11 +37,13 @@ def record_check(name: str, ok: bool) -> None:
     save(data)
 
 
-def hints_seen(name: str) -> int:
-    return load()["hints"].get(name, 0)
+def hints_seen(name: str) -> set[int]:
+    """The numbers of the hints shown so far (older files kept a count: 3 is {1, 2, 3})."""
+    seen = load()["hints"].get(name, [])
+    return set(range(1, seen + 1)) if isinstance(seen, int) else set(seen)
 
 
-def set_hints_seen(name: str, count: int) -> None:
+def mark_hint_seen(name: str, number: int) -> None:
     data = load()
-    data["hints"][name] = count
+    data["hints"][name] = sorted(hints_seen(name) | {number})
     save(data)

@@ -1,7 +1,8 @@
 """The maintainer check behind `python -m lessons verify` and `make test`.
 
 It proves that every exercise is whole (a starter with a TODO, tests,
-numbered instructions, two or more hints, a solution), is listed in the
+numbered instructions, a hint for each step and two at least, a solution; no
+test named for a step the instructions lack), is listed in the
 manifest and on its lesson page, and that its starter FAILS its tests while
 its solution PASSES them. The two runs are one pytest session each, in
 parallel, whatever the number of exercises.
@@ -47,10 +48,20 @@ def exercise_problems(e: catalog.Exercise, lessons: dict[str, str]) -> list[str]
     problems = []
     if "TODO" not in e.starter.read_text("utf-8"):
         problems.append("the starter has no TODO")
-    if not re.search(r"^1\. ", e.instructions.read_text("utf-8"), re.MULTILINE):
+    steps = [int(n) for n in re.findall(r"^(\d+)\. ", e.instructions.read_text("utf-8"),
+                                         re.MULTILINE)]
+    if 1 not in steps:
         problems.append("the instructions have no numbered steps")
     if len(e.hints()) < MIN_HINTS:
         problems.append(f"{len(e.hints())} hints; at least {MIN_HINTS} are needed")
+    # `check` shows hint N when a test of step N fails: each step needs its hint.
+    elif len(e.hints()) < max(steps, default=0):
+        problems.append(f"{max(steps)} steps but {len(e.hints())} hints: hint N is for step N")
+    tested = {int(n) for n in re.findall(r"^def test_(\d+)_", e.test_file.read_text("utf-8"),
+                                         re.MULTILINE)}
+    if tested - set(steps):
+        problems.append(f"tests for step {min(tested - set(steps))}, which the instructions "
+                        "do not have")
     page = catalog.LESSONS_DIR / e.lesson / "index.md"
     if not page.exists() or f"`{e.name}`" not in page.read_text("utf-8"):
         problems.append(f"not mentioned (as `{e.name}`) on {relative(page)}")
@@ -59,7 +70,7 @@ def exercise_problems(e: catalog.Exercise, lessons: dict[str, str]) -> list[str]
 
 def behaviour_problems() -> list[str]:
     exercises = catalog.load_manifest()[1]
-    runs = {target: checking.Run(exercises, target, capture=True)
+    runs = {target: checking.Run(exercises, target)
             for target in ("starter", "solution")}  # both start now, run in parallel
     (starters, _), (solutions, solution_out) = (r.wait() for r in runs.values())
     problems = []
@@ -86,5 +97,5 @@ def main() -> int:
         print(f"verify: {len(problems)} problem(s)")
         return 1
     print(f"verify: OK: {len(exercises)} exercises; every starter fails, every solution passes,"
-          " and each has a TODO, instructions, hints, and a mention on its lesson page")
+          " and each has a TODO, instructions, a hint per step, and a mention on its lesson page")
     return 0

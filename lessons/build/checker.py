@@ -120,6 +120,9 @@ def first_failing_step(lesson: Lesson, outcome: Outcome) -> tuple[Step, Failure]
             failed = outcome.failed([test])
             if failed:
                 return step, failed[0]
+            if test not in outcome.passed:  # never ran: never a pass
+                stray = [f for f in outcome.failures if f.test == "pytest"]
+                return step, stray[0] if stray else Failure(test, "this test did not run")
     return None
 
 

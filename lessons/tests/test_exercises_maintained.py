@@ -46,6 +46,20 @@ def test_a_single_hint_is_reported(course_copy):
     assert verify.structure_problems() == ["jwt_tokens: 1 hints; at least 2 are needed"]
 
 
+def test_a_step_without_its_hint_is_reported(course_copy):
+    # `check` shows hint N when a test of step N fails: jwt_tokens has four steps.
+    hints = course_copy / "04_auth/exercises/jwt_tokens/hints.md"
+    hints.write_text("## Hint 1\n\nOne.\n\n## Hint 2\n\nTwo.\n")
+    assert verify.structure_problems() == ["jwt_tokens: 4 steps but 2 hints: hint N is for step N"]
+
+
+def test_a_test_for_a_step_the_instructions_lack_is_reported(course_copy):
+    tests = course_copy / "04_auth/exercises/jwt_tokens/test_jwt_tokens.py"
+    tests.write_text(tests.read_text() + "\n\ndef test_9_a_step_too_far():\n    pass\n")
+    assert verify.structure_problems() == [
+        "jwt_tokens: tests for step 9, which the instructions do not have"]
+
+
 def test_an_exercise_missing_from_its_lesson_page_is_reported(course_copy):
     page = course_copy / "02_database/index.md"
     page.write_text(page.read_text().replace("`favorite_transaction`", "favorite"))

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from lessons import catalog, cli
+from lessons import catalog, checking, cli
 
 
 @pytest.fixture(autouse=True)
@@ -88,6 +88,7 @@ def test_check_fails_on_the_starter_then_passes_and_unlocks_the_solution(capfd):
     assert cli.main(["check", "parse_query"]) == 1  # creates the workspace copy from the starter
     out = capfd.readouterr().out
     assert "FAIL parse_query" in out and "Hint 1 of" in out
+    assert out.count("(step ") == 1  # the first failure only
     shutil.copyfile(exercise.solution, exercise.workspace_file)  # the learner "solves" it
     assert cli.main(["check", "parse_query"]) == 0
     assert "PASS parse_query" in capfd.readouterr().out
@@ -181,3 +182,83 @@ def test_watch_checks_at_once_again_on_every_save_and_stops_on_ctrl_c(workspace)
             if watcher.poll() is None:
                 watcher.kill()
             reader.join(timeout=30)  # it ends with the output, before the pipe is closed
+
+
+def sabotaged(name: str, old: str, new: str):
+    """The exercise, with the learner's copy being its solution with one line changed."""
+    exercise = catalog.get(name)
+    source = exercise.solution.read_text()
+    assert old in source, f"the {name} solution changed: update this test"
+    exercise.workspace_file.parent.mkdir(parents=True, exist_ok=True)
+    exercise.workspace_file.write_text(source.replace(old, new))
+    return exercise
+
+
+def test_check_shows_the_first_failure_the_exception_behind_its_500_and_its_steps_hint(capfd):
+    # The isdigit() bug: ?offset=%B2 arrives as "²", and int("²") raises behind a 500.
+    exercise = sabotaged("paginate_articles",
+                         "offset = int(offset_text) if WHOLE_NUMBER.fullmatch(offset_text)",
+                         "offset = int(offset_text) if offset_text.isdigit()")
+    assert cli.main(["check", "paginate_articles"]) == 1
+    out = capfd.readouterr().out
+    assert "FAIL paginate_articles: 1 of" in out
+    assert "test_2_an_offset_that_int_or_sqlite_refuses_is_a_422_not_a_500[%B2]  (step 2)" in out
+    assert "Bad response: 500 Internal Server Error (not 422)" in out
+    assert "Behind the 500, your code raised:" in out
+    assert "offset = int(offset_text) if offset_text.isdigit()" in out  # the learner's line
+    assert "ValueError: invalid literal for int() with base 10: '²'" in out
+    hints = exercise.hints()
+    assert f"Hint 2 of {len(hints)} for paginate_articles, for step 2:" in out
+    assert hints[1] in out
+    # None of pytest's own report, and nothing from outside the learner's file.
+    assert "Traceback" not in out and "site-packages" not in out and "bottle.py" not in out
+    assert "short test summary" not in out
+
+
+def test_a_failure_without_a_step_gets_the_next_hint_not_yet_seen(capfd):
+    exercise = sabotaged("jwt_tokens", '"sub": str(user_id)', '"sub": str(user_id) + "0"')
+    hints = exercise.hints()
+    for _ in range(2):
+        cli.main(["hint", "jwt_tokens"])  # hints 1 and 2 are seen
+    capfd.readouterr()
+    assert cli.main(["check", "jwt_tokens"]) == 1
+    out = capfd.readouterr().out
+    assert "test_a_token_round_trips_to_the_user_id\n" in out  # no step number...
+    assert "assert 420 == 42" in out
+    assert f"Hint 3 of {len(hints)} for jwt_tokens:" in out  # ...so the next unseen hint
+    assert "Your code raised" not in out  # the test's assertion failed, not the learner's code
+
+
+def test_a_hint_for_a_step_does_not_hide_the_earlier_ones_from_hint(capfd):
+    sabotaged("paginate_articles", 'if not WHOLE_NUMBER.fullmatch(offset_text):',
+              "if False:")
+    assert cli.main(["check", "paginate_articles"]) == 1
+    assert "Hint 2 of" in capfd.readouterr().out
+    cli.main(["hint", "paginate_articles"])
+    assert "Hint 1 of" in capfd.readouterr().out  # the first one not seen yet
+
+
+def test_check_lesson_names_each_exercises_first_failure(capfd):
+    sabotaged("jwt_tokens", '"sub": str(user_id)', '"sub": str(user_id) + "0"')
+    assert cli.main(["check", "--lesson", "4"]) == 1
+    out = capfd.readouterr().out
+    assert "FAIL jwt_tokens\n  first failure: test_a_token_round_trips_to_the_user_id: " in out
+    assert "NOT STARTED password_hashing" in out
+
+
+def test_progress_from_before_hint_numbers_were_kept_still_counts(workspace):
+    from lessons import progress
+    progress.save({"passed": {}, "hints": {"jwt_tokens": 2}})  # the old format: a count
+    assert progress.hints_seen("jwt_tokens") == {1, 2}
+    progress.mark_hint_seen("jwt_tokens", 4)
+    assert progress.hints_seen("jwt_tokens") == {1, 2, 4}
+
+
+def test_a_copy_that_never_returns_is_stopped_and_said_so(capfd, monkeypatch):
+    monkeypatch.setattr(checking, "TIMEOUT_SECONDS", 3)
+    exercise = catalog.get("parse_query")
+    exercise.workspace_file.parent.mkdir(parents=True)
+    exercise.workspace_file.write_text("while True:\n    pass\n")
+    assert cli.main(["check", "parse_query"]) == 1
+    out = capfd.readouterr().out
+    assert "FAIL parse_query: no test finished" in out and "Timed out after 3 s." in out

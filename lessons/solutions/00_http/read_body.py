@@ -1,5 +1,7 @@
 """Solution: read_body."""
 
+import re
+
 MAX_BODY_BYTES = 1_000_000
 
 
@@ -9,7 +11,7 @@ def read_body(sock, headers: dict[str, str], already_read: bytes = b"",
     raw = headers.get("content-length")
     if raw is None:
         return b""
-    if not raw.isdigit():  # rejects "-5", "+5", " 5" and "ten" alike
+    if not re.fullmatch(r"[0-9]+", raw):  # rejects "-5", "+5", " 5", "ten" and "²" alike
         raise ValueError(f"bad Content-Length: {raw!r}")
     length = int(raw)
     if length > max_bytes:  # check before reading: refuse, don't buffer

@@ -34,8 +34,8 @@ def make_app() -> bottle.Bottle:
 
     @app.post("/api/articles")
     def create_article():
-        payload = bottle.request.json or {}
-        article = payload.get("article")
+        payload = bottle.request.json  # any JSON at all: a dict, a list, a number, None
+        article = payload.get("article") if isinstance(payload, dict) else None
         if not isinstance(article, dict):
             errors = {"article": ["can't be blank"]}
         else:

@@ -1,10 +1,12 @@
 """Solution: jwt_tokens."""
 
 import datetime as dt
+import re
 
 import jwt
 
 ALGORITHM = "HS256"
+USER_ID = re.compile(r"[0-9]{1,18}")  # what make_token writes: str(user_id)
 
 
 def make_token(user_id: int, secret: str, ttl: dt.timedelta = dt.timedelta(hours=1)) -> str:
@@ -22,7 +24,10 @@ def read_token(token: str, secret: str) -> int | None:
                             options={"require": ["exp", "sub"]})
     except jwt.InvalidTokenError:
         return None
-    return int(claims["sub"])
+    # A correctly signed token may still carry a sub that is no user id ("abc"):
+    # that is a bad token too, not a ValueError from int().
+    sub = claims["sub"]
+    return int(sub) if isinstance(sub, str) and USER_ID.fullmatch(sub) else None
 
 
 def token_from_header(value: str | None) -> str | None:

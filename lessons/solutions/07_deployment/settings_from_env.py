@@ -1,10 +1,12 @@
 """Solution: settings_from_env."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
+PORT = re.compile(r"[0-9]{1,5}")  # not str.isdigit(): it accepts "²", which int() refuses
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         problems.append("STAGECRAFT_SECRET_KEY must be set, at least 32 characters")
 
     port_text = environ.get("STAGECRAFT_PORT", "8000").strip()
-    port = int(port_text) if port_text.isdigit() else 0
+    port = int(port_text) if PORT.fullmatch(port_text) else 0
     if not 1 <= port <= 65535:
         problems.append("STAGECRAFT_PORT must be a whole number from 1 to 65535, "
                         f"not {port_text!r}")

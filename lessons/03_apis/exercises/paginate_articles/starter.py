@@ -18,9 +18,11 @@ def parse_pagination(query) -> tuple[int, int, dict[str, list[str]]]:
     offset: a whole number from 0 up, default 0.
     """
     errors: dict[str, list[str]] = {}
-    # TODO 1: parse limit; if it is not all digits or out of range, add
+    # TODO 1: parse limit; if it is not the digits 0-9 only, or out of range, add
     #         errors["limit"] = ["must be a whole number from 1 to 100"].
-    # TODO 2: parse offset; on a problem, errors["offset"] = ["must be a whole number from 0"].
+    #         (Not str.isdigit(): it accepts "²", which int() refuses.)
+    # TODO 2: parse offset (0-9 only, ten digits at most); on a problem,
+    #         errors["offset"] = ["must be a whole number from 0"].
     return DEFAULT_LIMIT, 0, errors
 
 

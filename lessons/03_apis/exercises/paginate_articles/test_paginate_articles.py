@@ -47,6 +47,14 @@ def test_2_a_bad_offset_is_an_error_reported_with_a_bad_limit(exercise):
                       "offset": ["must be a whole number from 0"]}
 
 
+@pytest.mark.parametrize("offset", ["%B2", "9" * 30])
+def test_2_an_offset_that_int_or_sqlite_refuses_is_a_422_not_a_500(client, offset):
+    # Bottle decodes the query string as Latin-1: %B2 arrives as "²", which
+    # str.isdigit() accepts and int() refuses. Thirty digits overflow SQLite.
+    response = client.get(f"/api/articles?offset={offset}", status=422)
+    assert response.json == {"errors": {"offset": ["must be a whole number from 0"]}}
+
+
 def test_3_bad_parameters_are_422(client):
     response = client.get("/api/articles?limit=zero", status=422)
     assert response.json == {"errors": {"limit": ["must be a whole number from 1 to 100"]}}

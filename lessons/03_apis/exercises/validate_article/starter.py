@@ -34,8 +34,8 @@ def make_app() -> bottle.Bottle:
 
     @app.post("/api/articles")
     def create_article():
-        payload = bottle.request.json or {}
-        article = payload.get("article")
+        payload = bottle.request.json  # any JSON at all: a dict, a list, a number, None
+        article = payload.get("article") if isinstance(payload, dict) else None
         # TODO 4: if `article` is not a dict, or validate_article finds problems,
         #         answer 422 with {"errors": {...}}. A missing "article" is
         #         {"errors": {"article": ["can't be blank"]}}.

@@ -54,6 +54,12 @@ def test_4_a_missing_article_object_is_422(client):
     assert response.json == {"errors": {"article": ["can't be blank"]}}
 
 
+@pytest.mark.parametrize("body", [["a", "list"], "text", 7, {"article": "text"}])
+def test_4_a_body_that_is_no_article_object_is_422_not_a_500(client, body):
+    response = client.post_json("/api/articles", body, status=422)
+    assert response.json == {"errors": {"article": ["can't be blank"]}}
+
+
 def test_5_a_valid_article_is_201_with_its_slug(client):
     response = client.post_json("/api/articles", {"article": VALID}, status=201)
     assert response.json["article"]["slug"] == "how-to-train-your-dragon"

@@ -26,7 +26,8 @@ def read_token(token: str, secret: str) -> int | None:
     # TODO 2: verify the signature! Decode with algorithms=[ALGORITHM] only,
     #         and require the "exp" and "sub" claims.
     # TODO 3: any jwt.InvalidTokenError (bad signature, expired, garbage,
-    #         missing claim, another algorithm) means None.
+    #         missing claim, another algorithm) means None, and so does a
+    #         sub that is not a user id, such as "abc".
     claims = jwt.decode(token, options={"verify_signature": False})
     return int(claims["sub"])
 

@@ -68,6 +68,12 @@ def test_3_garbage_is_rejected(read_token):
     assert read_token("not.a.token", SECRET) is None
 
 
+@pytest.mark.parametrize("sub", ["abc", "", "²", " 7", "-1", "1e3"])
+def test_3_a_signed_token_whose_sub_is_not_a_user_id_is_rejected(read_token, sub):
+    # Correctly signed and not expired: only the sub is wrong. None, not a ValueError.
+    assert read_token(forge({"sub": sub, "exp": in_an_hour()}), SECRET) is None
+
+
 @pytest.mark.parametrize(("header", "expected"), [
     ("Token abc.def.ghi", "abc.def.ghi"),
     ("Bearer abc.def.ghi", None),
