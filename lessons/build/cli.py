@@ -44,7 +44,7 @@ def cmd_start(args) -> int:
 
 
 def next_lesson() -> int:
-    state = workshop.load_state() if workshop.folder().exists() else {"lesson": 0}
+    state = workshop.load_state()
     return min(state["lesson"] + 1, steps.last())
 
 
@@ -146,7 +146,7 @@ def cmd_hint(args) -> int:
 
 
 def cmd_status(args) -> int:
-    state = workshop.load_state() if workshop.folder().exists() else workshop.load_state()
+    state = workshop.load_state()
     rows = []
     for lesson in steps.all_lessons():
         done = state["passed"].get(str(lesson.number), [])
