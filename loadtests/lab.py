@@ -21,6 +21,8 @@ RESULTS = Path(__file__).parent / "results"
 INDEXES = str(Path(__file__).parent / "indexes.sql")
 # Stage 6's cache is on unless STAGECRAFT_CACHE=false; it lives in each
 # process's memory unless REDIS_URL is set (Target(redis=True) starts a Redis).
+# Stages below 7 run under plain gunicorn, not in production mode: there the
+# in-process cache stays on. serve --prod (stage 7) caches only in Redis.
 # A setting name the app does not know stops an experiment with a clear
 # message, never a silent no-op.
 NO_CACHE = ("STAGECRAFT_CACHE=false",)

@@ -117,12 +117,13 @@ print("signature:", signature_part, f"({len(unpadded_b64decode(signature_part))}
 
 # %% [markdown]
 # Reading is not trusting. `jwt.decode` with the key checks the signature and
-# the expiry, accepts only HS256, and requires the claims the app relies on.
-# These are the same checks the app makes on every request.
+# the expiry, accepts only HS256, checks that the token is meant for the API
+# (its audience), and requires the claims the app relies on. These are the same
+# checks the app makes on every request.
 
 # %%
-claims = jwt.decode(token, signing_key, algorithms=["HS256"],
-                    options={"require": ["exp", "sub"]})
+claims = jwt.decode(token, signing_key, algorithms=["HS256"], audience="api",
+                    options={"require": ["exp", "sub", "aud", "key"]})
 
 
 def when(seconds: int) -> str:
@@ -131,6 +132,10 @@ def when(seconds: int) -> str:
 
 pd.DataFrame([
     {"claim": "sub", "value": claims["sub"], "means": "subject: the user id this token is for"},
+    {"claim": "key", "value": claims["key"],
+     "means": "the user's session key: logout and a password change replace it"},
+    {"claim": "aud", "value": claims["aud"],
+     "means": "audience: the API; the pages' session cookie says 'pages'"},
     {"claim": "iat", "value": claims["iat"], "means": f"issued at {when(claims['iat'])}"},
     {"claim": "exp", "value": claims["exp"],
      "means": f"expires at {when(claims['exp'])}, {(claims['exp'] - claims['iat']) // 3600} h "
@@ -144,7 +149,9 @@ pd.DataFrame([
 # the real token and a row of fakes, each checked twice: by PyJWT with the key,
 # and by the API. A wrong token is a 401 with `token: is invalid`, never
 # silently treated as "not logged in". The tampered token is the interesting
-# one: it claims to be another user, and only the signature gives it away.
+# one: it claims to be another user, and only the signature gives it away. The
+# one with an old session key is the other: PyJWT finds nothing wrong with it,
+# and only the server's own record of alice's key refuses it.
 
 # %%
 now = int(time.time())
@@ -157,21 +164,26 @@ def encode_part(data: dict) -> str:
 
 fakes = {
     "the real token": token,
-    "expired an hour ago": jwt.encode({"sub": alice_id, "iat": now - 7200, "exp": now - 3600},
+    "expired an hour ago": jwt.encode({**claims, "iat": now - 7200, "exp": now - 3600},
                                       signing_key, algorithm="HS256"),
+    "made out to the pages": jwt.encode({**claims, "aud": "pages"}, signing_key,
+                                        algorithm="HS256"),
+    "an old session key": jwt.encode({**claims, "key": "0" * 32}, signing_key,
+                                     algorithm="HS256"),
     "tampered: sub changed to ada's id": ".".join(
         [header_part, encode_part({**claims, "sub": ada_id}), signature_part]),
     "signed with another key": jwt.encode(claims, secrets.token_urlsafe(48), algorithm="HS256"),
     "alg none, no signature": ".".join(
         [encode_part({"alg": "none", "typ": "JWT"}), payload_part, ""]),
-    "no exp claim": jwt.encode({"sub": alice_id}, signing_key, algorithm="HS256"),
+    "no exp claim": jwt.encode({k: v for k, v in claims.items() if k != "exp"}, signing_key,
+                               algorithm="HS256"),
     "not a JWT": "hello",
 }
 rows = []
 for what, candidate in fakes.items():
     try:
-        jwt.decode(candidate, signing_key, algorithms=["HS256"],
-                   options={"require": ["exp", "sub"]})
+        jwt.decode(candidate, signing_key, algorithms=["HS256"], audience="api",
+                   options={"require": ["exp", "sub", "aud", "key"]})
         verdict = "valid"
     except jwt.InvalidTokenError as error:
         verdict = f"{type(error).__name__}: {error}"
@@ -186,6 +198,24 @@ for what, header in [("no Authorization header", None), ("'Bearer' instead of 'T
     rows.append({"token": what, "PyJWT with the key": "", "API status": response.status,
                  "API answer": response.json.get("errors")})
 pd.DataFrame(rows)
+
+# %% [markdown]
+# That record is how a session ends before its token expires. A password change
+# (or a logout on the pages) gives the user a new session key, and every token
+# that carries the old one stops working, on every device. Here bob changes his
+# password: his old token is refused, and the answer's new token works.
+
+# %%
+bob = {"username": "bob", "email": "bob@example.com", "password": "bob's first password"}
+bob_token = client.post_json("/api/users", {"user": bob}).json["user"]["token"]
+changed = client.put_json("/api/user", {"user": {"password": "bob's second password"}},
+                          headers={"Authorization": f"Token {bob_token}"}).json["user"]
+pd.DataFrame([
+    {"token": what, "GET /api/user": client.get(
+        "/api/user", headers={"Authorization": f"Token {candidate}"},
+        expect_errors=True).status}
+    for what, candidate in [("bob's token from before the change", bob_token),
+                            ("the token the change answered with", changed["token"])]])
 
 # %% [markdown]
 # Meanwhile the server kept an audit log of what happened: registrations,
@@ -312,10 +342,11 @@ pd.Series({
 # Each cell below runs as it is. Change it and run it again.
 #
 # **1.** Make your own token with the key and use it. Give it a `sub` of a
-# user that does not exist, or an `exp` ten seconds away and wait.
+# user that does not exist, another user's `sub` (their `key` is not alice's),
+# or an `exp` ten seconds away and wait.
 
 # %%
-mine = jwt.encode({"sub": alice_id, "exp": int(time.time()) + 60}, signing_key, algorithm="HS256")
+mine = jwt.encode({**claims, "exp": int(time.time()) + 60}, signing_key, algorithm="HS256")
 client.get("/api/user", headers={"Authorization": f"Token {mine}"}, expect_errors=True).json
 
 # %% [markdown]

@@ -123,7 +123,7 @@ pd.DataFrame(rows)
 # %% [markdown]
 # ### The whole lab
 #
-# The same scan over all fourteen exercises, next to the findings each one
+# The same scan over every exercise in the lab, next to the findings each one
 # expects (its `# expect:` markers). Bandit catches the patterns it has a rule
 # for: SQL from strings, `shell=True`, MD5, a hard-coded password, `random`.
 # It cannot see a missing permission check, a missing CSRF token or a
@@ -243,8 +243,10 @@ print("POST /api/users/login without any CSRF token:", api_login.status)
 # with an `onerror` handler, the two classic ways to run JavaScript in other
 # readers' browsers. The database stores exactly what was typed. The page
 # escapes it: `<` becomes `&lt;`, so the browser shows the characters instead
-# of running them. The API sends it as it is, in JSON: JSON is data, and a
-# front end must put it into the page as text (`textContent`), never as HTML.
+# of running them. The body is Markdown, rendered with raw HTML off and then
+# sanitized, so its tag is shown as text too. The API sends both as they are,
+# in JSON: JSON is data. A front end must put a title into the page as text
+# (`textContent`), and a body through the same two layers, never straight in.
 
 # %%
 attack = {"title": '<script>alert("xss")</script>',
@@ -333,11 +335,13 @@ pd.DataFrame([
 # ## 5. Login throttling
 #
 # Argon2id makes each guess slow (lesson 4), but an attacker online can keep
-# guessing. After 5 failed logins for one account within 15 minutes, the app
-# answers 429 Too Many Requests with a `Retry-After` header, even to the
+# guessing. After 5 failed logins for one account from one address, each next
+# try from that address must wait: 1 s, then 2, 4, 8... up to 15 minutes. The
+# app answers 429 Too Many Requests with a `Retry-After` header, even to the
 # right password, and it answers before hashing anything. To see that last
 # part, this app uses the production Argon2 parameters: a new account `victim`
-# is registered, and then guessed at.
+# is registered, and then guessed at. The last row is the account's owner,
+# from another address: never locked out by the attacker's failures.
 
 # %%
 production_argon2 = TestApp(create_app(stage=5, settings=dataclasses.replace(
@@ -356,6 +360,13 @@ for number, password in enumerate(attempts, 1):
                  "Retry-After (s)": response.headers.get("Retry-After", ""),
                  "ms": round((time.perf_counter() - started) * 1000, 1),
                  "answer": response.json.get("errors", "token")})
+started = time.perf_counter()
+response = production_argon2.post_json("/api/users/login", {"user": {
+    "email": victim["email"], "password": victim["password"]}},
+    extra_environ={"REMOTE_ADDR": "203.0.113.20"})  # the owner, at home
+rows.append({"attempt": "owner", "password": victim["password"], "status": response.status_int,
+             "Retry-After (s)": "", "ms": round((time.perf_counter() - started) * 1000, 1),
+             "answer": "token"})
 throttle = pd.DataFrame(rows).set_index("attempt")
 throttle
 

@@ -4,16 +4,17 @@
 # At stage 7 the app runs for real: `reference-app serve --prod` starts
 # gunicorn, a master process and its workers. In this notebook you start it as
 # a separate process, send it requests over HTTP with and without a request
-# id, and read its JSON access log as a table. You ask it whether it is alive
-# and whether it is ready, take a backup of the live database and check it,
-# see a restore refuse to overwrite live data, and then stop the server
-# gracefully and read how gunicorn winds down.
+# id, read its JSON access log as a table, and read the same requests again
+# as metrics, the numbers Prometheus scrapes, down to a latency histogram. You
+# ask it whether it is alive and whether it is ready, take a backup of the
+# live database and check it, see a restore refuse to overwrite live data,
+# and then stop the server gracefully and read how gunicorn winds down.
 #
 # **Lesson:** [Lesson 7: Deployment](../lessons/07_deployment/index.md)
 #
 # **Needs:** only the project's Python environment (gunicorn is part of it).
 # Everything listens on 127.0.0.1, and every server this notebook starts, it
-# stops. Section 4 also uses `redis-server` if it is installed, to show a
+# stops. Section 5 also uses `redis-server` if it is installed, to show a
 # readiness check failing; without it, that cell says so and moves on. The
 # database and the backups are in a temporary folder, removed in the last cell.
 
@@ -32,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from prometheus_client.parser import text_string_to_metric_families
 
 from reference_app.deployment.backups import integrity
 from reference_app.seed import DEMO_PASSWORD
@@ -199,7 +201,111 @@ plt.show()
 # for a free worker, or spent on the network, is not in it: that is what a
 # load test (lesson 6) or the proxy's own log measures.
 #
-# ## 4. Alive and ready
+# ## 4. Metrics: what Prometheus would scrape
+#
+# A log line per request is too much to read all the time. `GET /metrics`
+# keeps a few numbers per route instead, which a monitoring system such as
+# Prometheus fetches every few seconds: a counter of requests by route and
+# status, and a histogram of their durations. The label is the route's rule,
+# so both slugs above count as one route, and the missing article is a 404 of
+# that route. Two workers answered those requests, and one of them answers
+# this scrape: in the library's multiprocess mode, it adds up the files that
+# both workers write.
+
+
+# %%
+def scrape(server) -> pd.DataFrame:
+    """Every sample of GET /metrics, one row each: its name, its labels, its value."""
+    _, _, text = request(server, "GET", "/metrics")
+    return pd.DataFrame([{"name": sample.name, **sample.labels, "value": sample.value}
+                         for family in text_string_to_metric_families(text)
+                         for sample in family.samples])
+
+
+metrics = scrape(server)
+counts = metrics[metrics["name"] == "stagecraft_http_requests_total"]
+counts.pivot_table(index=["method", "route"], columns="status", values="value",
+                   aggfunc="sum", fill_value=0).astype(int)
+
+# %% [markdown]
+# Now a burst of 300 requests for a list, from 8 threads at once, timed by the
+# client as a load test times them. The histogram before and after the burst,
+# subtracted, is the burst's own histogram: how many requests ended in each
+# bucket.
+
+
+# %%
+ROUTE = "/api/articles"
+
+
+def cumulative(metrics: pd.DataFrame, route: str) -> pd.Series:
+    """The histogram of ``route``: requests at or under each bound, in seconds."""
+    rows = metrics[(metrics["name"] == "stagecraft_http_request_duration_seconds_bucket")
+                   & (metrics["route"] == route) & (metrics["method"] == "GET")]
+    return rows.set_index(rows["le"].astype(float))["value"].sort_index()
+
+
+def timed(_) -> float:
+    started = time.perf_counter()
+    request(server, "GET", ROUTE + "?limit=20")
+    return (time.perf_counter() - started) * 1000
+
+
+before = cumulative(scrape(server), ROUTE)
+logged_before = sum(e.get("path") == ROUTE for e in log_entries(server))
+with ThreadPoolExecutor(max_workers=8) as pool:
+    client_ms = pd.Series(list(pool.map(timed, range(300))))
+burst = cumulative(scrape(server), ROUTE).sub(before, fill_value=0)
+in_bucket = burst.diff().fillna(burst)  # cumulative counts into counts per bucket
+labels = [f"≤ {bound * 1000:g} ms" if bound != float("inf") else "more" for bound in burst.index]
+ax = pd.Series(in_bucket.values, index=labels).plot.bar(figsize=(8, 3), rot=45, color="tab:blue")
+ax.set_ylabel("requests")
+ax.set_xlabel("time inside the app, by histogram bucket")
+ax.set_title(f"300 requests to GET {ROUTE}, from GET /metrics")
+plt.show()
+
+
+# %% [markdown]
+# Prometheus turns such buckets into percentiles with `histogram_quantile`:
+# it finds the bucket that holds the 95th percentile, then guesses linearly
+# within it. The function below does the same, on the burst. Beside it, the
+# same percentiles from the access log (inside the app too, but exact), and
+# from the client's own clock, which is what the load lab's Locust reports.
+
+
+# %%
+def histogram_quantile(q: float, cumulative: pd.Series) -> float:
+    """Prometheus's estimate of quantile ``q`` from a cumulative histogram."""
+    rank, lower, below = q * cumulative.iloc[-1], 0.0, 0.0
+    for bound, count in cumulative.items():
+        if count >= rank:
+            if bound == float("inf"):
+                return lower  # above the last bound: Prometheus answers the last bound
+            return lower + (bound - lower) * (rank - below) / (count - below)
+        lower, below = bound, count
+    return float("nan")
+
+
+wait_for(server, lambda log: sum(e.get("path") == ROUTE for e in log) >= logged_before + 300)
+logged = pd.Series([e["duration_ms"] for e in log_entries(server)
+                    if e.get("path") == ROUTE][logged_before:])
+percentiles = pd.DataFrame({
+    f"p{int(q * 100)}": {
+        "the app's histogram (/metrics, estimated)": histogram_quantile(q, burst) * 1000,
+        "the access log (duration_ms, exact)": logged.quantile(q),
+        "the client's clock (like Locust)": client_ms.quantile(q)}
+    for q in (0.5, 0.95, 0.99)})
+percentiles.round(2).rename_axis("ms, for the same 300 requests")
+
+# %% [markdown]
+# The first two agree to within a bucket: the histogram trades precision for
+# numbers that add up across workers and instances. The client's are larger:
+# its clock also runs while a request crosses the network and waits for a free
+# worker thread, which the app never sees. That is why a team watches both:
+# the app's histogram says which route is slow, and the view from outside
+# (a load test, nginx's log, real users' browsers) says what users wait.
+#
+# ## 5. Alive and ready
 #
 # Two questions a load balancer or an orchestrator asks, again and again.
 # `/healthz`: is the process alive? It checks nothing else, so a slow
@@ -240,7 +346,7 @@ else:
     print(pd.DataFrame(rows).to_string(index=False))
 
 # %% [markdown]
-# ## 5. A backup, checked
+# ## 6. A backup, checked
 #
 # Copying the database file with `cp` while the server writes can catch it
 # half-written, and misses whatever still sits in the `-wal` file.
@@ -305,7 +411,7 @@ check.close()
 attempts
 
 # %% [markdown]
-# ## 6. A graceful stop
+# ## 7. A graceful stop
 #
 # A deploy replaces the running server with a new one. The supervisor sends
 # the master SIGTERM; the master stops accepting connections, tells each
@@ -376,7 +482,7 @@ db.close()
 # %% [markdown]
 # ## Clean up
 #
-# Every server and the Redis of section 4 stopped in their cells.
+# Every server and the Redis of section 5 stopped in their cells.
 # `scratch.cleanup()` makes sure (it stops any server a failed cell left
 # running), then removes the temporary folder with the database and the backups.
 

@@ -4,12 +4,13 @@
 own, its output collected in a file. It returns once the server is ready, raises
 ``ServerError`` with the end of that output if the server dies or takes too
 long, and stops it when its ``with`` block ends: SIGTERM, then SIGKILL to the
-whole group (a gunicorn master and its workers alike). The three kinds we start:
+whole group (a gunicorn master and its workers alike). The kinds we start:
 
     with app_server(stage=7, database=path, env=env) as server:   # serve --prod
         urllib.request.urlopen(server.url + "/healthz")           # then server.log
     gunicorn("benchmarks.hello:app", workers=2)   # any WSGI app, with this Python
     redis_server(folder).url                      # "redis://127.0.0.1:PORT/0"
+    prometheus_server(folder, [target]).url       # its HTTP API, scraping target each second
 
 Tooling, like cli.py and seed.py: no lesson imports it (import-linter checks).
 """
@@ -200,3 +201,20 @@ def redis_server(folder, **options) -> Server:
                "--dir", folder]
     return Server(command, **{"name": "redis-server", "ready": "Ready to accept connections",
                               "url": "redis://127.0.0.1:{port}/0", **options})
+
+
+def prometheus_server(folder, targets: list[str], *, interval: str = "1s", **options) -> Server:
+    """A throwaway Prometheus on loopback that scrapes the ``/metrics`` of each target
+    ("127.0.0.1:PORT") every ``interval``, keeping its data in ``folder``."""
+    if not (program := shutil.which("prometheus")):
+        raise ServerError("prometheus is not installed (Debian: apt-get install prometheus)")
+    config = Path(folder) / "prometheus.yml"
+    config.write_text(json.dumps({  # JSON is YAML too
+        # A scrape may take no longer than the interval between two.
+        "global": {"scrape_interval": interval, "scrape_timeout": interval},
+        "scrape_configs": [{"job_name": "stagecraft", "static_configs": [{"targets": targets}]}],
+    }))
+    command = [program, f"--config.file={config}", f"--storage.tsdb.path={Path(folder) / 'data'}",
+               "--web.listen-address=127.0.0.1:{port}"]
+    ready = "Server is ready to receive web requests"  # its log's word: rules loaded, API up
+    return Server(command, **{"name": "prometheus", "ready": ready, **options})

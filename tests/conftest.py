@@ -182,6 +182,24 @@ def redis_url(tmp_path):
         yield redis.url
 
 
+@pytest.fixture
+def prometheus(tmp_path):
+    """Start a real Prometheus on loopback: ``prometheus(["127.0.0.1:PORT"])`` scrapes
+    each target's /metrics every second; ``.url`` is its HTTP API. Gone after the test."""
+    need_program("prometheus")
+    started = []
+
+    def start(targets):
+        folder = tmp_path / f"prometheus{len(started)}"
+        folder.mkdir()
+        started.append(servers.prometheus_server(folder, targets))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
+
+
 # ---- A real production server, for tests that need gunicorn over HTTP -------
 TEST_SECRET = "test-only-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -205,6 +223,8 @@ def production(tmp_path, app_module):
         environment = {**os.environ, "STAGECRAFT_JWT_SECRET": TEST_SECRET,
                        "STAGECRAFT_INSTANCE_PATH": str(instance),
                        "STAGECRAFT_ARGON2_TIME_COST": "1", "STAGECRAFT_ARGON2_MEMORY_KIB": "8",
+                       # serve --prod makes its metrics folder in here, not in /tmp
+                       "PROMETHEUS_MULTIPROC_DIR": str(instance),
                        **(env or {})}
         # gunicorn's "Listening at": the socket is bound, and requests wait in its
         # queue from now; an answered probe would add a line to the access log.

@@ -4,14 +4,20 @@ Stage tests are the specification, so they go through the front door: WebTest,
 ``create_app``, settings and the documented seams below. They never import a
 lesson's modules, so that they can check a learner's app as well as ours.
 
-- ``settings.database`` is the SQLite file: ``database()`` and ``value()`` open
-  it with plain sqlite3, to set up or check data.
+- ``settings.database`` is the SQLite file: ``database()``, ``value()`` and
+  ``row()`` open it with plain sqlite3, to set up or check data.
 - ``app.config["database.tracers"]`` is a list of ``f(sql, params)``, called
   for each statement the app runs: ``traced()`` collects them, and
   ``racing_write()`` lets another writer in at the moment the app starts to write.
 - ``app.config["store.class"]`` makes each request's store: ``store_with()``
   swaps some of its methods, to make the store misbehave on purpose.
-- ``app.config["auth.credentials"]`` (lesson 4) signs tokens: ``token_for(user_id)``.
+- a route gets its store as its ``store`` argument, from a plugin: from stage 1 on,
+  ``every_article_body()`` installs one more plugin that gives every article the
+  same body, to show the pages one that nobody could write yet.
+- ``app.config["auth.credentials"]`` (lesson 4) signs tokens: ``token_for(user)``
+  makes an API token for a user's row, as ``row()`` reads it.
+- lesson 6's in-process cache tells time by ``time.monotonic()``, read at each
+  call: a test may move it with ``monkeypatch`` to expire entries.
 
 And helpers that read an answer as a browser would: ``cookie()`` and
 ``where_a_browser_goes()``.
@@ -44,6 +50,13 @@ def value(settings, sql: str, *params):
     """The first column of the first row of ``sql``, read from the app's database."""
     with database(settings) as db:
         return db.execute(sql, params).fetchone()[0]
+
+
+def row(settings, sql: str, *params) -> dict:
+    """The first row of ``sql``, read from the app's database, as {column: value}."""
+    with database(settings) as db:
+        db.row_factory = sqlite3.Row
+        return dict(db.execute(sql, params).fetchone())
 
 
 # The statements that start a write: a transaction, or a write on its own.
@@ -110,6 +123,43 @@ def store_with(app, **methods) -> None:
 def crash(*args, **kwargs):
     """A store method that fails the way a bug would."""
     raise RuntimeError("a bug in the store")
+
+
+def every_article_body(app, body: str) -> None:
+    """From now on every article a route reads from its store has ``body`` as its body.
+
+    It shows the pages and the API a body that nobody could write yet (stage 1 has
+    no writes), from stage 1 on. It needs only lesson 1's promises: a route gets its
+    store as its ``store`` argument, and ``store.get_article`` answers the article's
+    JSON. A Bottle plugin installed last runs closest to each route, so it sees the
+    store the lesson's own plugin handed in, and wraps it.
+    """
+
+    class WithBody:
+        def __init__(self, store):
+            self.store = store
+
+        def __getattr__(self, name):  # everything else: the real store's
+            return getattr(self.store, name)
+
+        def get_article(self, slug, **kwargs):
+            article = self.store.get_article(slug, **kwargs)
+            return article and {**article, "body": body}
+
+    class BodyPlugin:
+        name, api = "seams.every_article_body", 2
+
+        def apply(self, callback, route):
+            if "store" not in route.get_callback_args():
+                return callback
+
+            def with_body(*args, **kwargs):
+                kwargs["store"] = WithBody(kwargs["store"])
+                return callback(*args, **kwargs)
+
+            return with_body
+
+    app.install(BodyPlugin())
 
 
 def user_id_of(token: str) -> str:

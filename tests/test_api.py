@@ -7,7 +7,8 @@ with a token), through the ``author`` fixture.
 import re
 
 import pytest
-from seams import database, is_write, racing_write, traced, value
+from conftest import post_form, register_on_pages
+from seams import SITE, database, is_write, racing_write, traced, value, where_a_browser_goes
 from webtest import TestApp
 
 pytestmark = pytest.mark.stage(3)
@@ -107,6 +108,64 @@ def test_body_that_is_not_json_is_422_not_500(client, author):
     response = client.post("/api/articles", "{not json", headers={
         **author[0], "Content-Type": "application/json"}, status=422)
     assert response.json == {"errors": {"request": ["is not valid JSON"]}}
+
+
+# ---- Bad JSON is a 422 that says why, never a 500 ----------------------------
+def json_routes(stage) -> list[str]:
+    """The POST routes that read a JSON body at this stage."""
+    return ["/api/articles"] + (["/api/users", "/api/users/login"] if stage >= 4 else [])
+
+
+def post_text(client, path, text, headers):
+    return client.post(path, text, headers={**headers, "Content-Type": "application/json"},
+                       expect_errors=True)
+
+
+def test_deeply_nested_json_is_422_not_500(client, author, stage, caplog):
+    for path in json_routes(stage):
+        response = post_text(client, path, "[" * 30_000, author[0])
+        assert response.status_int == 422, path
+        assert response.json == {"errors": {"request": ["is nested too deeply"]}}
+    assert "Traceback" not in caplog.text
+
+
+def test_a_lone_surrogate_in_json_is_422_not_500(client, author, stage, caplog):
+    # "\ud800" is half of a UTF-16 pair: valid JSON syntax, but no Unicode text.
+    lone = '"\\ud800"'
+    bodies = {"/api/articles": [
+        f'{{"article": {{"title": {lone}, "description": "d", "body": "b"}}}}',
+        f'{{"article": {{"title": "t", "description": "d", "body": "b"}}, {lone}: 1}}']}
+    if stage >= 4:
+        bodies["/api/users"] = [
+            f'{{"user": {{"username": "eve", "email": {lone}, "password": "long enough"}}}}']
+        bodies["/api/users/login"] = [f'{{"user": {{"email": {lone}, "password": "x"}}}}']
+    for path, texts in bodies.items():
+        for text in texts:
+            response = post_text(client, path, text, author[0])
+            assert response.status_int == 422, (path, text)
+            assert response.json == {"errors": {"request": [
+                "has text that is not Unicode (a lone surrogate)"]}}
+    assert "Traceback" not in caplog.text
+
+
+def test_control_characters_in_text_fields_are_422(client, author):
+    response = client.post_json("/api/articles", {"article": {
+        "title": "A\x00B", "description": "red\x1b[31m", "body": "b\x00", "tagList": ["t\x07"]}},
+        headers=author[0], status=422)
+    assert response.json == {"errors": {field: ["must not contain control characters"]
+                                        for field in ("title", "description", "body", "tagList")}}
+
+
+def test_bodies_and_comments_keep_their_line_breaks_and_tabs(client, author, new_article):
+    lines = "Line one\n\tindented\r\nLine two"
+    slug = new_article(body=lines)["slug"]
+    assert client.get(f"/api/articles/{slug}").json["article"]["body"] == lines
+    comment = client.post_json(f"/api/articles/{slug}/comments", {"comment": {"body": lines}},
+                               headers=author[0]).json["comment"]
+    assert comment["body"] == lines
+    response = client.post_json(f"/api/articles/{slug}/comments", {"comment": {"body": "\x00"}},
+                                headers=author[0], status=422)
+    assert response.json == {"errors": {"body": ["must not contain control characters"]}}
 
 
 def test_update_changes_only_what_was_sent_and_moves_updated_at(client, author, new_article):
@@ -285,6 +344,40 @@ def test_every_operation_documents_its_responses(client):
                 assert "401" in operation["responses"]
 
 
+def test_the_document_lists_every_status_the_api_really_returns(app, stage, author,
+                                                              client_with):
+    """Provoke each kind of answer, and find its status among the operation's
+    documented responses: lesson 1's 400, and from lesson 5 and 6 on, what they add."""
+    client = TestApp(app, lint=False)  # to send a Content-Length that is not a number
+    document = client.get("/api/openapi.json").json
+    headers = {**author[0], "Content-Type": "application/json"}
+    answers = [  # (method, path in the document, the answer the app gave)
+        ("post", "/api/articles", client.post(
+            "/api/articles", "{}", headers={**headers, "Content-Length": "abc"},
+            expect_errors=True)),
+        ("get", "/api/tags", client.get("/api/tags", headers={"Content-Length": "abc"},
+                                        expect_errors=True)),
+        ("get", "/api/articles", client.get("/api/articles?limit=x", expect_errors=True)),
+    ]
+    if stage >= 5:  # lesson 5: a body too large (any request), or not JSON (any write)
+        small = TestApp(client_with(max_body_bytes=10).app, lint=False)
+        answers += [
+            ("put", "/api/articles/{slug}", small.put(
+                "/api/articles/why-sqlite", "x" * 11, headers=headers, expect_errors=True)),
+            ("get", "/api/articles/{slug}", small.request(
+                "/api/articles/why-sqlite", method="GET", body=b"x" * 11, expect_errors=True)),
+            ("post", "/api/profiles/{username}/follow", client.post(
+                "/api/profiles/ada/follow", "x",
+                headers={**author[0], "Content-Type": "text/plain"}, expect_errors=True))]
+    if stage >= 6:  # lesson 6: the client's copy is current
+        etag = client.get("/api/tags").headers["ETag"]
+        answers.append(("get", "/api/tags", client.get(
+            "/api/tags", headers={"If-None-Match": etag}, expect_errors=True)))
+    for method, path, answer in answers:
+        assert str(answer.status_int) in document["paths"][path][method]["responses"], (
+            method, path, answer.status)
+
+
 def test_writes_without_login_are_the_demo_authors_until_lesson_4(stage, client):
     response = client.post_json("/api/articles", {"article": {
         "title": "t", "description": "d", "body": "b"}}, expect_errors=True)
@@ -334,3 +427,77 @@ def test_sql_metacharacters_stay_data(client, author, payload):
                                                                       [payload])
     assert client.get("/api/articles", params={"tag": payload}).json["articlesCount"] == 1
     assert client.get("/api/articles").json["articlesCount"] == 6  # nothing dropped
+
+
+# ---- The forms: the API's limits, and redirects that stay on this site -------
+def log_in_on_pages(client, stage):
+    """From lesson 4 a page needs a session: sign up (carol); before that, nobody does."""
+    if stage >= 4:
+        return register_on_pages(client)
+    return None
+
+
+def test_a_long_article_from_the_editor_is_saved_not_413(client, stage):
+    log_in_on_pages(client, stage)
+    body = "é" * 20_000  # 120 kB as a form (%C3%A9 each): past Bottle's 102,400 bytes
+    response = post_form(client, "/editor", {"title": "Long", "description": "d", "body": body})
+    assert response.status_int == 303
+    assert client.get("/api/articles/long").json["article"]["body"] == body
+
+
+def test_too_long_text_in_the_editor_is_422_beside_the_field_and_kept(client, stage):
+    log_in_on_pages(client, stage)
+    body = "x" * 100_001  # the API's limit, plus one
+    response = post_form(client, "/editor", {"title": "Kept", "description": "d", "body": body},
+                         status=422)
+    assert re.search(r'>x{100001}</textarea>\s*<p class="errors" id="body-error" role="alert">'
+                     r"body is too long \(maximum is 100000 characters\)</p>", response.text)
+    assert 'value="Kept"' in response.text
+
+
+def test_a_too_long_comment_from_the_form_is_422_beside_the_field_and_kept(client, stage):
+    log_in_on_pages(client, stage)
+    comment = "y" * 10_001
+    response = post_form(client, "/article/why-sqlite/comments", {"body": comment}, status=422)
+    assert "Why SQLite" in response.text  # the article's page, again
+    assert re.search(r'>y{10001}</textarea>\s*<p class="errors" id="body-error" role="alert">'
+                     r"comment is too long \(maximum is 10000 characters\)</p>", response.text)
+    comments = client.get("/api/articles/why-sqlite/comments").json["comments"]
+    assert comment not in [c["body"] for c in comments]
+
+
+# Redirects are built from the path alone: not from the Host or X-Forwarded-Host
+# header, which the client writes (bottle.redirect() trusts them).
+FORGED_HOST = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+FORWARDED = {"X-Forwarded-Host": "evil.example"}  # WebTest keeps cookies for this one
+
+
+def test_redirects_stay_on_this_site_whatever_the_host_headers(app, client, stage):
+    stranger = TestApp(app)  # no cookies to lose, so its Host header can be forged too
+    if stage == 3:
+        answers = [stranger.post("/editor", {"title": "Stranger", "description": "d",
+                                             "body": "b"}, headers=FORGED_HOST)]
+    else:
+        answers = [stranger.get("/editor", headers=FORGED_HOST),  # to the login page
+                   register_on_pages(client, headers=FORWARDED)]
+    answers.append(post_form(client, "/editor", {"title": "Here", "description": "d",
+                                                 "body": "b"}, headers=FORWARDED))
+    answers.append(post_form(client, "/article/here/comments", {"body": "c"},
+                             headers=FORWARDED))
+    comment_id = client.get("/api/articles/here/comments").json["comments"][0]["id"]
+    answers.append(post_form(client, f"/article/here/comments/{comment_id}/delete",
+                             headers=FORWARDED))
+    answers.append(post_form(client, "/article/here/delete", headers=FORWARDED))
+    if stage >= 4:
+        answers += [post_form(client, "/article/why-sqlite/favorite", headers=FORWARDED),
+                    post_form(client, "/profile/ada/follow", {"back": "/profile/ada"},
+                              headers=FORWARDED),
+                    post_form(client, "/logout", headers=FORWARDED),
+                    post_form(client, "/login", {"email": "carol@example.com",
+                                                 "password": "long enough", "next": "/feed"},
+                              headers=FORWARDED)]
+    for answer in answers:
+        assert answer.status_int == 303, answer.request.path
+        location = answer.headers["Location"]
+        assert location.startswith("/") and not location.startswith("//"), location
+        assert where_a_browser_goes(answer).startswith(SITE + "/")

@@ -9,7 +9,16 @@ from pathlib import Path
 import jwt
 import pytest
 from conftest import post_form, register_on_pages
-from seams import OFF_SITE, SITE, database, racing_write, user_id_of, value, where_a_browser_goes
+from seams import (
+    OFF_SITE,
+    SITE,
+    database,
+    racing_write,
+    row,
+    user_id_of,
+    value,
+    where_a_browser_goes,
+)
 
 from reference_app import Settings
 from reference_app.seed import DEMO_PASSWORD
@@ -104,6 +113,33 @@ def test_register_with_short_password_is_422(client):
     assert response.json == {"errors": {"password": ["is too short (minimum is 8 characters)"]}}
 
 
+# A name is ASCII letters, digits and . _ - (and starts with a letter or digit):
+# the Cyrillic "а" of "аda" looks just like the Latin "a" of "ada", and a name
+# "." or ".." would read as a step up the path in /profile/<name>.
+@pytest.mark.parametrize("username", ["\u0430da", "ad\u00e1", "..", ".hidden", "-x"])
+def test_usernames_are_ascii_letters_digits_dot_dash_underscore(client, username):
+    response = register(client, username, "lookalike@example.com", status=422)
+    assert response.json == {"errors": {"username": ["is invalid"]}}
+
+
+@pytest.mark.parametrize("password, message", [
+    ("12345678", "is too common"),
+    ("Password1", "is too common"),
+    ("alice.smith", "can't be your username or email"),
+    ("ALICE.SMITH@example.com", "can't be your username or email"),
+])
+def test_register_with_a_common_or_personal_password_is_422(client, password, message):
+    response = register(client, "alice.smith", password=password, status=422)
+    assert response.json == {"errors": {"password": [message]}}
+
+
+def test_a_name_that_differs_only_in_case_is_taken(client):
+    register(client, "Zoe")
+    response = register(client, "zoe", "zoe2@example.com", status=409)
+    assert response.json == {"errors": {"username": ["has already been taken"]}}
+    register(client, "ADA", status=409)  # the seeded "ada" too
+
+
 def test_get_user_without_token_is_401_token_missing(client):
     response = client.get("/api/user", status=401)
     assert response.json == {"errors": {"token": ["is missing"]}}
@@ -130,9 +166,17 @@ def signed(client_with):
 
 
 @pytest.fixture
-def alice_id(signed) -> str:
-    """Register alice on the ``signed`` app; her user id, as her token names it."""
-    return user_id_of(register(signed).json["user"]["token"])
+def alice_claims(signed) -> dict:
+    """Register alice on the ``signed`` app; the claims of the token she gets. A
+    test copies them, whatever they are, and changes one thing."""
+    token = register(signed).json["user"]["token"]
+    return jwt.decode(token, options={"verify_signature": False})
+
+
+@pytest.fixture
+def alice_id(alice_claims) -> str:
+    """Her user id, as her token names it."""
+    return alice_claims["sub"]
 
 
 def status_with(client, claims, key=SECRET, algorithm="HS256") -> int:
@@ -147,26 +191,47 @@ def in_a_minute() -> int:
 
 # Each test first shows that a token forged with SECRET works, then that the one
 # thing it changes is enough to get a 401.
-def test_expired_token_is_rejected(signed, alice_id):
+def test_expired_token_is_rejected(signed, alice_claims):
     now = int(time.time())
-    assert status_with(signed, {"sub": alice_id, "iat": now, "exp": in_a_minute()}) == 200
-    assert status_with(signed, {"sub": alice_id, "iat": now - 100, "exp": now - 10}) == 401
+    assert status_with(signed, {**alice_claims, "iat": now, "exp": in_a_minute()}) == 200
+    assert status_with(signed, {**alice_claims, "iat": now - 100, "exp": now - 10}) == 401
 
 
-def test_token_without_exp_is_rejected(signed, alice_id):
-    assert status_with(signed, {"sub": alice_id, "exp": in_a_minute()}) == 200
-    assert status_with(signed, {"sub": alice_id}) == 401
+def test_token_without_exp_is_rejected(signed, alice_claims):
+    assert status_with(signed, alice_claims) == 200
+    assert status_with(signed, {k: v for k, v in alice_claims.items() if k != "exp"}) == 401
 
 
-def test_token_signed_with_another_key_is_rejected(signed, alice_id):
-    assert status_with(signed, {"sub": alice_id, "exp": in_a_minute()}) == 200
-    assert status_with(signed, {"sub": alice_id, "exp": in_a_minute()}, key="x" * 32) == 401
+def test_token_signed_with_another_key_is_rejected(signed, alice_claims):
+    assert status_with(signed, alice_claims) == 200
+    assert status_with(signed, alice_claims, key="x" * 32) == 401
 
 
-def test_alg_none_token_is_rejected(signed, alice_id):
-    assert status_with(signed, {"sub": alice_id, "exp": in_a_minute()}) == 200
-    assert status_with(signed, {"sub": alice_id, "exp": in_a_minute()}, key=None,
-                       algorithm="none") == 401
+def test_alg_none_token_is_rejected(signed, alice_claims):
+    assert status_with(signed, alice_claims) == 200
+    assert status_with(signed, alice_claims, key=None, algorithm="none") == 401
+
+
+def test_a_user_id_too_big_for_the_database_is_401_not_500(signed, alice_claims):
+    assert status_with(signed, {**alice_claims, "sub": "9" * 18}) == 401  # nobody
+    assert status_with(signed, {**alice_claims, "sub": "9" * 20}) == 401  # over 2**63
+
+
+def test_a_token_from_an_earlier_database_is_refused(client_with, settings):
+    # The same signing key on both sides of a reset, as in production, where it
+    # comes from the environment.
+    token = register(client_with(jwt_secret=SECRET)).json["user"]["token"]
+    for suffix in ("", "-wal", "-shm"):  # what `reference-app reset` does
+        Path(settings.database + suffix).unlink(missing_ok=True)
+    fresh = client_with(jwt_secret=SECRET)  # the app started again, on a new database
+    for number in range(10):  # new people sign up, until one has alice's old id
+        newcomer = register(fresh, f"newcomer{number}").json["user"]["token"]
+        if user_id_of(newcomer) == user_id_of(token):
+            break
+    else:
+        pytest.fail("nobody got alice's old id")
+    fresh.get("/api/user", headers=token_header(newcomer))
+    fresh.get("/api/user", headers=token_header(token), status=401)
 
 
 def test_token_of_a_deleted_user_is_rejected(client, settings):
@@ -177,8 +242,9 @@ def test_token_of_a_deleted_user_is_rejected(client, settings):
     client.get("/api/user", headers=token_header(token), status=401)
 
 
-def test_the_apps_own_credentials_make_tokens_it_accepts(signed, alice_id):
-    token = signed.app.config["auth.credentials"].token_for(alice_id)
+def test_the_apps_own_credentials_make_tokens_it_accepts(signed, settings, alice_id):
+    alice = row(settings, "select * from users where id = ?", alice_id)
+    token = signed.app.config["auth.credentials"].token_for(alice)
     assert signed.get("/api/user", headers=token_header(token)).json["user"]["username"] == \
         "alice"
 
@@ -295,6 +361,45 @@ def test_image_must_be_a_web_url(client):
     token = register(client).json["user"]["token"]
     client.put_json("/api/user", {"user": {"image": "javascript:alert(1)"}},
                     headers=token_header(token), status=422)
+
+
+# Every article in a list repeats its author's bio and image: unbounded, one
+# profile made every list megabytes long.
+@pytest.mark.parametrize("field, longest, value", [
+    ("bio", 1000, "b"), ("image", 2000, "https://x.io/" + "i" * 1987)])
+def test_bio_and_image_have_length_limits(client, field, longest, value):
+    token = register(client).json["user"]["token"]
+    fits = value * longest if field == "bio" else value
+    assert len(fits) == longest
+    user = client.put_json("/api/user", {"user": {field: fits}},
+                           headers=token_header(token)).json["user"]
+    assert user[field] == fits
+    response = client.put_json("/api/user", {"user": {field: fits + "x"}},
+                               headers=token_header(token), status=422)
+    assert response.json == {"errors": {field: [
+        f"is too long (maximum is {longest} characters)"]}}
+
+
+def test_a_new_password_that_is_your_own_username_is_422(client):
+    token = register(client, "alice.smith").json["user"]["token"]
+    for mine in ("alice.smith", "Alice.Smith@example.com"):
+        response = client.put_json("/api/user", {"user": {"password": mine}},
+                                   headers=token_header(token), status=422)
+        assert response.json == {"errors": {"password": ["can't be your username or email"]}}
+
+
+def test_a_password_change_ends_every_earlier_token(client):
+    first = register(client, password="the old password").json["user"]["token"]
+    login = {"email": "alice@example.com", "password": "the old password"}
+    second = client.post_json("/api/users/login", {"user": login}).json["user"]["token"]
+    client.put_json("/api/user", {"user": {"bio": "Other edits end nothing"}},
+                    headers=token_header(first))
+    changed = client.put_json("/api/user", {"user": {"password": "the new password"}},
+                              headers=token_header(second)).json["user"]
+    for old in (first, second):
+        response = client.get("/api/user", headers=token_header(old), status=401)
+        assert response.json == {"errors": {"token": ["is invalid"]}}
+    client.get("/api/user", headers=token_header(changed["token"]))  # the answer's token works
 
 
 STORED_HASH = "select password_hash from users where username = 'alice'"
@@ -423,6 +528,40 @@ def test_a_forged_session_cookie_is_ignored(client):
     client.set_cookie("session", "forged.token.value")
     assert "Sign in" in client.get("/").text
     assert client.get("/editor").status_int == 303
+
+
+def test_logout_ends_the_session_even_for_a_copy_of_the_cookie(client):
+    register_on_pages(client)
+    copy = client.cookies["session"]  # taken by someone who had the laptop a minute
+    login = {"email": "carol@example.com", "password": "long enough"}
+    api_token = client.post_json("/api/users/login", {"user": login}).json["user"]["token"]
+    assert client.get("/editor").status_int == 200
+    post_form(client, "/logout")
+    client.set_cookie("session", copy)
+    assert client.get("/editor").status_int == 303  # to the login page
+    assert "Sign in" in client.get("/").text
+    # One key per user: logging out ends every session of the user, the API's too.
+    client.get("/api/user", headers=token_header(api_token), status=401)
+
+
+def test_a_password_change_ends_the_page_sessions_too(client):
+    register_on_pages(client)
+    login = {"email": "carol@example.com", "password": "long enough"}
+    token = client.post_json("/api/users/login", {"user": login}).json["user"]["token"]
+    client.put_json("/api/user", {"user": {"password": "a new one, long enough"}},
+                    headers=token_header(token))
+    assert client.get("/editor").status_int == 303
+
+
+def test_a_session_cookie_is_no_api_token_and_an_api_token_no_session_cookie(client):
+    register_on_pages(client)
+    cookie = client.cookies["session"]
+    response = client.get("/api/user", headers=token_header(cookie), status=401)
+    assert response.json == {"errors": {"token": ["is invalid"]}}
+    token = register(client).json["user"]["token"]
+    client.set_cookie("session", token)
+    assert client.get("/editor").status_int == 303
+    client.get("/api/user", headers=token_header(token))  # where it belongs, it works
 
 
 def test_the_api_ignores_the_session_cookie(client):

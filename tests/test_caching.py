@@ -5,8 +5,11 @@ SQL statements and check what the cache and the headers say.
 """
 
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from conftest import TEST_SECRET, http, make_article
 from seams import database, traced
 from webtest import TestApp
 
@@ -111,7 +114,65 @@ def test_before_lesson_6_a_list_reads_and_sorts_every_article(settings, create_a
     assert any(whole_tables(plan) for _, plan in plans) and page_sorts(plans)
 
 
+def sidebar_tags(page: str) -> list[str]:
+    """The tag names in the home page's sidebar (each article's own tags are elsewhere)."""
+    sidebar = re.search(r'<aside class="sidebar">(.*?)</aside>', page, re.S).group(1)
+    return re.findall(r'<a href="/\?tag=[^"]*">([^<]*)</a>', sidebar)
+
+
+def test_the_tag_list_holds_only_the_most_used_tags(client_with, author):
+    # 100 posts with new tags once made /api/tags 136 kB, and every page carries it.
+    client = client_with(cache=False, popular_tags=3)
+    for tags in (["hot", "warm", "mild"],) * 4 + (["hot", "rare"],):
+        make_article(client, author[0], tagList=list(tags))
+    assert client.get("/api/tags").json == {"tags": ["hot", "mild", "warm"]}  # by name
+    assert sidebar_tags(client.get("/").text) == ["hot", "mild", "warm"]
+
+
 # ---- The server-side cache --------------------------------------------------
+def costs_queries(client, path: str) -> int:
+    """How many SELECTs an anonymous GET of ``path`` ran: 0 when the cache answered."""
+    with count_queries(client.app) as statements:
+        client.get(path)
+    return len(selects(statements))
+
+
+def big_articles(client_with, author, *body_sizes) -> list[str]:
+    """Slugs of new articles with bodies of these sizes. Written with the cache off:
+    what is under test here is the cache's reads, not what writes forget."""
+    writer = client_with(cache=False)
+    articles = [make_article(writer, author[0], title=f"Big {n}", body="x" * size)
+                for n, size in enumerate(body_sizes)]
+    return [f"/api/articles/{article['slug']}" for article in articles]
+
+
+def test_the_memory_cache_is_bounded_in_bytes_not_entries(client_with, author):
+    # One list by an author with a 990 kB bio was 39.6 MB: counting entries bounds nothing.
+    a, b, c, huge = big_articles(client_with, author, 3000, 3000, 3000, 20_000)
+    client = client_with(cache_max_bytes=8_000)  # room for two of the 3 kB articles
+    for path in (a, b, c):
+        client.get(path)
+    assert costs_queries(client, a) > 0  # a went to make room for c; now b goes for a
+    assert costs_queries(client, c) == 0
+    assert costs_queries(client, huge) > 0 and costs_queries(client, huge) > 0  # never kept
+    assert costs_queries(client, a) == 0 and costs_queries(client, c) == 0  # and it evicted none
+
+
+def test_expired_entries_are_dropped_before_live_ones(client_with, author, monkeypatch):
+    a, b, c = big_articles(client_with, author, 3000, 3000, 3000)
+    now = [1000.0]
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])  # the cache's clock
+    client = client_with(cache_max_bytes=8_000)  # room for two; each lives 300 s
+    client.get(a)                  # t = 0: a lives until 300
+    now[0] += 200
+    client.get(b)                  # t = 200: b until 500
+    now[0] += 50
+    client.get(a)                  # t = 250: a, from the cache, is the most recently used
+    now[0] += 100                  # t = 350: a has expired, b has not
+    client.get(c)                  # no room for three: the expired a goes, not b
+    assert costs_queries(client, b) == 0
+
+
 def test_a_cached_read_opens_no_connection(app, client):
     client.get("/api/tags")
     client.get("/api/articles")
@@ -175,6 +236,15 @@ def test_a_new_bio_shows_on_cached_articles(client, author, new_article):
     assert client.get("/api/articles").json["articles"][0]["author"]["bio"] == "New bio"
 
 
+def test_an_article_read_before_it_exists_is_found_once_created(client, author):
+    # The anonymous 404 was cached, and hid the new article for the TTL (300 s).
+    client.get("/api/articles/not-yet", status=404)
+    client.get("/article/not-yet", status=404)
+    make_article(client, author[0], title="Not yet")
+    assert client.get("/api/articles/not-yet").json["article"]["title"] == "Not yet"
+    assert "Not yet" in client.get("/article/not-yet").text
+
+
 def test_logged_in_answers_are_never_served_from_the_shared_cache(client, author):
     headers, _ = author
     client.get("/api/articles/why-sqlite")  # cached for anonymous readers
@@ -225,6 +295,47 @@ def test_an_unreachable_redis_only_costs_speed(client_with, settings):
     client = client_with(redis_url=down)
     assert client.get("/api/tags").json["tags"]
     assert client.get("/api/articles").json["articlesCount"] == 5
+
+
+# ---- Production: one cache for all, or none ---------------------------------
+PRODUCTION = {"production": True, "jwt_secret": TEST_SECRET}
+
+
+def test_production_without_redis_does_not_cache(client_with, caplog):
+    client = client_with(**PRODUCTION)
+    assert costs_queries(client, "/api/tags") > 0 and costs_queries(client, "/api/tags") > 0
+    assert "cache off" in caplog.text and "REDIS_URL" in caplog.text
+    demo = client_with(**PRODUCTION, cache_allow_stale=True)  # lesson 6's stale reads, on purpose
+    demo.get("/api/tags")
+    assert costs_queries(demo, "/api/tags") == 0
+
+
+def test_production_caches_in_redis(client_with, redis_url):
+    client = client_with(**PRODUCTION, redis_url=redis_url)
+    client.get("/api/tags")
+    assert costs_queries(client, "/api/tags") == 0
+
+
+def test_serve_prod_with_three_workers_never_serves_a_deleted_article(production, stage):
+    # Found by an attack on serve --prod with 3 workers and no Redis: after a 204,
+    # 22 of 30 anonymous reads still returned the deleted article.
+    server = production(workers=3, stage=stage)
+    _, _, body = http("POST", server.url + "/api/users", {"user": {
+        "username": "writer", "email": "writer@example.com", "password": "long enough"}})
+    headers = {"Authorization": f"Token {body['user']['token']}"}
+    _, _, body = http("POST", server.url + "/api/articles", {"article": {
+        "title": "Short-lived", "description": "d", "body": "b"}}, headers)
+    api, page = (f"{server.url}{path}{body['article']['slug']}"
+                 for path in ("/api/articles/", "/article/"))
+
+    def statuses():  # 6 readers at once, so that every worker serves some
+        with ThreadPoolExecutor(max_workers=6) as readers:
+            return list(readers.map(lambda url: http("GET", url)[0], (api, page) * 30))
+
+    assert set(statuses()) == {200}
+    assert http("DELETE", api, headers=headers)[0] == 204
+    assert statuses() == [404] * 60
+    assert "cache off" in server.log
 
 
 # ---- HTTP caching -----------------------------------------------------------

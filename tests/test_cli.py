@@ -1,13 +1,15 @@
 """The command line: every command, and one clear line for every mistake."""
 
 import os
+import socket
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 
 import pytest
 
-from reference_app import LAST_STAGE, STAGES
+from reference_app import LAST_STAGE, STAGES, servers
 from reference_app.cli import main
 
 
@@ -122,6 +124,59 @@ def test_serve_on_a_port_in_use_is_one_line(tmp_path):
             env={**os.environ, "STAGECRAFT_INSTANCE_PATH": str(tmp_path / "instance")})
         assert result.returncode == 1
         assert "Address already in use" in result.stderr and "Traceback" not in result.stderr
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+# The reference app with one more route, which crashes whatever its path says.
+CRASHING_APP = '''
+from reference_app import create_app as reference
+
+
+def create_app(stage, settings):
+    app = reference(stage, settings)
+
+    def crash(anything):
+        raise RuntimeError("a bug")
+
+    app.route("/crash/<anything>", "GET", crash)
+    return app
+'''
+
+
+def raw_request(port: int, request: bytes) -> bytes:
+    """Send bytes no HTTP client would, and read the answer's head."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        return connection.recv(4096)
+
+
+def test_the_development_server_log_cannot_be_forged(tmp_path):
+    (tmp_path / "crashing_app.py").write_text(CRASHING_APP, "utf-8")
+    env = {**os.environ, "STAGECRAFT_INSTANCE_PATH": str(tmp_path / "instance")}
+    with servers.app_server(prod=False, app="crashing_app", database=tmp_path / "s.db",
+                            cwd=tmp_path, env=env, ready="Ctrl-C stops it") as server:
+        # The path decodes to "x", a newline, then a line of the attacker's choosing.
+        with pytest.raises(urllib.error.HTTPError) as crashed:
+            urllib.request.urlopen(server.url + "/crash/x%0aFORGED%20LINE", timeout=10)
+        assert crashed.value.code == 500
+        raw_request(server.port, b"GET /nope\x1b[2J HTTP/1.0\r\n\r\n")  # a terminal escape
+    lines = server.lines
+    assert not [line for line in lines if line.startswith("FORGED")], lines
+    assert any("500 on GET /crash/x\\x0aFORGED LINE" in line for line in lines), lines
+    assert "\x1b" not in server.log
+
+
+def test_the_development_server_does_not_name_the_python_version(tmp_path):
+    process, url = start_server(tmp_path)
+    try:
+        with urllib.request.urlopen(url + "api/tags", timeout=10) as response:
+            assert response.headers["Server"] == "WSGIServer"
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        # A header line over 64 KiB: wsgiref answers with an error page of its own.
+        too_long = raw_request(port, b"GET / HTTP/1.1\r\nX: " + b"x" * 70_000 + b"\r\n\r\n")
+        assert too_long.startswith(b"HTTP/1.0 431") and b"Server: WSGIServer\r\n" in too_long
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -1,7 +1,10 @@
 """Lesson 2: the SQLite store, its schema, and the rules for sharing one file."""
 
 import contextlib
+import dataclasses
+import os
 import sqlite3
+import stat
 
 import pytest
 from seams import database, value
@@ -108,3 +111,22 @@ def test_an_empty_database_serves_empty_lists(stage, settings, create_app):
     client = TestApp(create_app(stage, settings))  # no seed: an empty database
     assert client.get("/api/articles").json == {"articles": [], "articlesCount": 0}
     assert client.get("/api/tags").json == {"tags": []}
+
+
+def test_the_database_and_its_folder_are_private(stage, settings, create_app, tmp_path):
+    # They hold password hashes and emails. With the usual umask (022), the folder
+    # was 755 and the database 644: readable by every user of the machine.
+    folder = tmp_path / "instance-private"
+    private = dataclasses.replace(settings, database=str(folder / "app.db"),
+                                  instance_path=str(folder))
+    umask = os.umask(0o022)
+    try:
+        TestApp(create_app(stage, private)).get("/api/tags")
+        with database(private) as db:  # writing, SQLite makes the -wal and -shm files
+            db.execute("insert into tags (name) values ('private')")
+            modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in folder.iterdir()}
+    finally:
+        os.umask(umask)
+    assert {"app.db", "app.db-wal", "app.db-shm"} <= set(modes)
+    assert set(modes.values()) == {0o600}  # the key too, from lesson 4
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700

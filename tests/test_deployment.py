@@ -2,7 +2,10 @@
 
 import dataclasses
 import json
+import os
+import socket
 import sqlite3
+import stat
 import time
 
 import pytest
@@ -211,6 +214,18 @@ def test_restore_into_an_empty_database_needs_no_force(app, settings, tmp_path, 
     assert count_articles(fresh) == 5
 
 
+def test_backups_and_restored_databases_are_private(app, settings, tmp_path, cli):
+    # A backup holds what the database holds: with umask 022 it was 644.
+    copy, restored = tmp_path / "backup.db", tmp_path / "restored.db"
+    umask = os.umask(0o022)
+    try:
+        assert cli("backup", str(copy), "--db", settings.database)[0] == 0
+        assert cli("restore", str(copy), "--db", str(restored))[0] == 0
+    finally:
+        os.umask(umask)
+    assert [stat.S_IMODE(path.stat().st_mode) for path in (copy, restored)] == [0o600, 0o600]
+
+
 def test_backup_into_a_missing_folder_names_the_folder(app, settings, tmp_path, cli):
     code, err = cli("backup", str(tmp_path / "no" / "such" / "b.db"),
                     "--db", settings.database)
@@ -227,3 +242,25 @@ def test_serve_prod_binds_loopback_and_logs_json(production):
     assert any(e["request_id"] == "r-1" and e["path"] == "/readyz"
                for e in server.access_lines())
     assert "Handling signal: term" in server.log  # a graceful shutdown
+
+
+def test_half_sent_requests_do_not_stall_serve_prod(production):
+    # Three half-sent requests once stalled serve --prod's three sync workers for
+    # 30 s. Now it takes workers x threads (3 x 4) of them: one fewer must not do.
+    server = production(workers=3)
+    idle = []
+    try:
+        for _ in range(3 * 4 - 1):
+            connection = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+            connection.sendall(b"GET /api/tags HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # no end
+            idle.append(connection)
+        time.sleep(1)  # the workers take them, and wait for the rest
+        started = time.monotonic()
+        try:
+            status, _, _ = http("GET", server.url + "/healthz", timeout=5)
+        except OSError as error:
+            pytest.fail(f"a normal request got no answer within 5 s: {error}")
+        assert status == 200 and time.monotonic() - started < 2
+    finally:
+        for connection in idle:
+            connection.close()

@@ -115,6 +115,29 @@ def test_nginx_serves_static_files_itself(nginx_in_front):
     assert not any(e["path"].startswith("/static/") for app in apps for e in app.access_lines())
 
 
+def test_nginx_refuses_a_big_api_body_in_the_apis_error_format(nginx_in_front):
+    url, apps = nginx_in_front
+    status, headers, body = http("POST", url + "/api/users",
+                                 {"user": {"username": "big", "bio": "x" * 1_000_000}})
+    assert status == 413 and headers["Content-Type"] == "application/json"
+    assert body == {"errors": {"body": ["is too large (maximum is 1000000 bytes)"]}}
+    status, headers, _ = http("POST", url + "/login", {"email": "x" * 1_000_000})
+    assert status == 413 and headers["Content-Type"].startswith("text/html")  # a page's error
+    for app in apps:
+        app.stop()
+    assert not any(e["status"] == 413 for app in apps for e in app.access_lines())  # nginx's
+
+
+def test_nginx_keeps_the_metrics_private(nginx_in_front):
+    url, apps = nginx_in_front
+    # Spelt any way a URL allows: nginx decodes and tidies the path before it matches.
+    for path in ("/metrics", "/metrics?x=1", "//metrics", "/%6Detrics"):
+        status, _, body = http("GET", url + path)
+        assert status == 403 and "stagecraft_" not in body, path
+    status, _, body = http("GET", apps[0].url + "/metrics")  # Prometheus scrapes each instance
+    assert status == 200 and "stagecraft_http_requests_in_progress" in body
+
+
 def test_the_app_sees_the_real_client_address_behind_nginx(production, tmp_path):
     # With STAGECRAFT_TRUST_PROXY the app reads the hop nginx adds; without it,
     # a header a client made up would count: see lesson 5.

@@ -5,6 +5,7 @@ import re
 import bottle
 import pytest
 from seams import store_with
+from webtest import TestApp
 
 pytestmark = pytest.mark.stage(1)
 
@@ -47,10 +48,18 @@ def test_pagination_counts_all_matches_not_the_page(client):
 @pytest.mark.parametrize("query, field", [
     ("limit=abc", "limit"), ("limit=-1", "limit"), ("limit=101", "limit"),
     ("offset=1.5", "offset"), ("offset=99999999999", "offset"),
+    ("limit=", "limit"), ("offset=", "offset"),  # empty is not a number: never a guess
 ])
 def test_bad_pagination_is_422_keyed_by_field(client, query, field):
     response = client.get(f"/api/articles?{query}", status=422)
     assert list(response.json["errors"]) == [field]
+
+
+def test_query_text_that_is_not_utf8_is_422_not_ignored(client):
+    # %FF is no UTF-8 text: it must not quietly mean "no filter", listing everything.
+    response = client.get("/api/articles?tag=%FF", status=422)
+    assert response.json == {"errors": {"tag": ["must be UTF-8 text"]}}
+    client.get("/api/articles?limit=%FF", status=422)
 
 
 def test_get_article_has_body_and_favorites_count(client):
@@ -101,6 +110,29 @@ def test_unknown_api_path_is_json_404(client):
     assert response.json == {"errors": {"path": ["not found"]}}
 
 
+def test_api_without_a_slash_is_json_404_too(client):
+    for path in ("/api", "/api/"):
+        response = client.get(path, status=404)
+        assert response.json == {"errors": {"path": ["not found"]}}
+    assert client.get("/apiary", status=404).content_type == "text/html"  # not the API
+
+
+def test_a_content_length_that_is_not_a_number_is_400_not_500(app, caplog):
+    # Python's development server passes such a header on; WebTest's checker
+    # would stop it first, so it is turned off here.
+    client = TestApp(app, lint=False)
+    broken = {"Content-Length": "abc", "Content-Type": "application/json"}
+    for method in ("GET", "POST"):
+        response = client.request("/api/articles", method=method, headers=broken, body=b"{}",
+                                  expect_errors=True)
+        assert response.status_int == 400
+        assert response.json == {"errors": {"Content-Length": [
+            "must be a whole number of bytes"]}}
+    page = client.request("/", method="POST", headers=broken, body=b"x", expect_errors=True)
+    assert page.status_int == 400 and page.content_type == "text/html"
+    assert "Traceback" not in caplog.text
+
+
 def test_wrong_method_is_json_405_with_allow_header(client):
     response = client.delete("/api/tags", status=405)
     assert response.json == {"errors": {"method": ["not allowed"]}}
@@ -130,6 +162,11 @@ def test_home_page_filters_by_tag(client):
 def test_home_page_paginates(client):
     # Five demo articles and ten per page: one page, so no page links.
     assert 'aria-label="pages"' not in client.get("/").text
+
+
+def test_home_page_tag_that_is_not_utf8_is_422(client):
+    page = client.get("/?tag=%FF", status=422)
+    assert page.content_type == "text/html" and "Tag must be UTF-8 text." in page.text
 
 
 def test_article_page_shows_body_and_comments(client):
@@ -173,7 +210,6 @@ def test_a_crash_is_a_json_500_without_traceback(app, caplog):
         raise RuntimeError("secret internal detail")
 
     app.route("/api/broken", "GET", broken)
-    from webtest import TestApp
 
     response = TestApp(app).get("/api/broken", status=500, expect_errors=True)
     assert response.json == {"errors": {"server": ["internal error"]}}
@@ -186,7 +222,6 @@ def test_a_crash_on_a_page_is_an_html_500_without_traceback(app):
         raise RuntimeError("secret internal detail")
 
     app.route("/broken", "GET", broken)
-    from webtest import TestApp
 
     response = TestApp(app).get("/broken", status=500, expect_errors=True)
     assert "Something went wrong" in response.text

@@ -4,10 +4,11 @@ import dataclasses
 import io
 import json
 import re
+import time
 from wsgiref.util import setup_testing_defaults
 
 import pytest
-from conftest import post_form
+from conftest import post_form, register_on_pages
 from seams import cookie, crash, store_with
 from webtest import TestApp
 
@@ -15,8 +16,10 @@ from reference_app.seed import DEMO_PASSWORD
 
 pytestmark = pytest.mark.stage(5)
 
-CSP = ("default-src 'self'; frame-ancestors 'none'; form-action 'self'; object-src 'none'; "
-       "base-uri 'none'")
+CSP = ("default-src 'self'; img-src 'self' https:; frame-ancestors 'none'; form-action 'self'; "
+       "object-src 'none'; base-uri 'none'")
+# In the throttle tests, a wait that no test outlives: 429s come at once, whatever the machine.
+SLOW = {"login_backoff_seconds": 600}
 
 
 def login(client, email="demo@stagecraft.dev", password=DEMO_PASSWORD, **kwargs):
@@ -42,6 +45,13 @@ def test_security_headers_survive_a_crash(app, client, path):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert "a bug in the store" not in response.text
+
+
+def test_avatars_from_https_sites_may_load(client):
+    # A profile's image is a URL on another site: default-src 'self' alone blocks them all.
+    policy = dict(directive.split(" ", 1)
+                  for directive in client.get("/").headers["Content-Security-Policy"].split("; "))
+    assert set(policy["img-src"].split()) == {"'self'", "https:"}
 
 
 def test_hsts_over_https_or_behind_tls(client, client_with):
@@ -112,6 +122,15 @@ def test_a_token_from_another_browser_is_refused(client, app):
     client.post("/logout", {"csrf_token": stolen}, status=403)
 
 
+# The CSRF check runs before the router: without a route, the honest answer is the router's.
+@pytest.mark.parametrize("method, path, status", [("PUT", "/", 405),
+                                                  ("DELETE", "/article/why-sqlite", 405),
+                                                  ("POST", "/no-such-page", 404)])
+def test_a_method_or_page_that_does_not_exist_is_not_a_csrf_403(client, method, path, status):
+    client.get("/")  # a browser with its csrf cookie, posting no token
+    getattr(client, method.lower())(path, status=status)
+
+
 def test_the_api_needs_no_csrf_token(client):
     assert login(client).status_int == 200
 
@@ -122,20 +141,71 @@ def test_csrf_cookie_is_httponly(client):
 
 
 # ---- Login throttling -------------------------------------------------------
-def test_repeated_failures_for_one_account_get_429_with_retry_after(client, settings, caplog):
+def test_repeated_failures_for_one_account_get_429_with_retry_after(client_with, settings,
+                                                                     caplog):
     caplog.set_level("INFO", logger="reference_app.audit")
-    for _ in range(settings.login_failures_per_account):
+    client = client_with(**SLOW)
+    for _ in range(settings.login_failures_before_backoff):
         login(client, password="wrong-password", status=401)
-    response = login(client, status=429)  # even the right password: the account is locked
+    response = login(client, status=429)  # from this address, even the right password waits
     assert response.json == {"errors": {"credentials": [
         "were wrong too often: try again later"]}}
-    assert 0 < int(response.headers["Retry-After"]) <= settings.login_window_seconds + 1
+    assert 0 < int(response.headers["Retry-After"]) <= settings.login_window_seconds
     assert "login throttled" in caplog.text
     assert "demo@stagecraft.dev" not in caplog.text and "wrong-password" not in caplog.text
 
 
-def test_other_accounts_are_not_locked_by_one_accounts_failures(client, settings):
-    for _ in range(settings.login_failures_per_account):
+def test_an_attackers_failures_do_not_lock_the_owner_out(client_with, settings):
+    client = client_with(**SLOW)
+    attacker, owner = {"REMOTE_ADDR": "198.51.100.7"}, {"REMOTE_ADDR": "203.0.113.5"}
+    for _ in range(settings.login_failures_before_backoff):
+        login(client, password="wrong-password", extra_environ=attacker, status=401)
+    login(client, extra_environ=attacker, status=429)  # the attacker waits...
+    assert login(client, extra_environ=owner).json["user"]["username"] == "demo"  # the owner not
+
+
+def test_each_failure_past_the_limit_doubles_the_wait(client_with):
+    client = client_with(login_failures_before_backoff=1, login_backoff_seconds=1)
+    login(client, password="wrong-password", status=401)
+    assert login(client, status=429).headers["Retry-After"] == "1"
+    time.sleep(1.1)  # the wait is over: one more try, which fails too
+    login(client, password="wrong-password", status=401)
+    assert login(client, status=429).headers["Retry-After"] == "2"
+
+
+def test_throttle_counts_are_shared_by_workers_and_survive_a_restart(client_with, settings):
+    # Two app objects on one database: two gunicorn workers, as far as the app can tell.
+    first, second = client_with(**SLOW), client_with(**SLOW)
+    for n in range(settings.login_failures_before_backoff):
+        login((first, second)[n % 2], password="wrong-password", status=401)
+    login(second, status=429)
+    restarted = client_with(**SLOW)  # a new process: nothing carried over in memory
+    login(restarted, status=429)
+
+
+def test_with_redis_every_instance_shares_the_counts(client_with, redis_url, settings, tmp_path):
+    # Two instances with a database each and one Redis: the counts can only be in Redis.
+    one = client_with(redis_url=redis_url, **SLOW)
+    other = client_with(redis_url=redis_url, database=str(tmp_path / "other.db"), **SLOW)
+    for _ in range(settings.login_failures_before_backoff):
+        login(one, password="wrong-password", status=401)
+    login(other, password="wrong-password", status=429)
+
+
+def test_a_login_body_too_big_for_bottles_json_still_counts_for_its_account(client_with,
+                                                                            settings):
+    client = client_with(**SLOW)
+    padding = "x" * 110_000  # over Bottle's MEMFILE_MAX (102,400 bytes), under max_body_bytes
+    for _ in range(settings.login_failures_before_backoff):
+        client.post_json("/api/users/login", {"user": {
+            "email": "demo@stagecraft.dev", "password": "wrong-password", "padding": padding}},
+            status=401)
+    login(client, status=429)  # the same account and address, in a small body
+
+
+def test_other_accounts_are_not_locked_by_one_accounts_failures(client_with, settings):
+    client = client_with(**SLOW)
+    for _ in range(settings.login_failures_before_backoff):
         login(client, password="wrong-password", status=401)
     login(client, email="ada@stagecraft.dev")
 
@@ -158,22 +228,67 @@ def test_forwarded_for_is_ignored_unless_behind_our_proxy(client_with):
           headers={"X-Forwarded-For": "10.9.9.9"})
 
 
-def test_a_success_resets_the_accounts_count(client, settings):
-    for _ in range(settings.login_failures_per_account - 1):
+def test_a_success_resets_the_accounts_count(client_with, settings):
+    client = client_with(**SLOW)
+    for _ in range(settings.login_failures_before_backoff - 1):
         login(client, password="wrong-password", status=401)
     login(client)
-    for _ in range(settings.login_failures_per_account - 1):
+    for _ in range(settings.login_failures_before_backoff - 1):
         login(client, password="wrong-password", status=401)
     login(client)
 
 
-def test_page_logins_are_throttled_too(client, settings):
-    for _ in range(settings.login_failures_per_account):
+def test_page_logins_are_throttled_too(client_with, settings):
+    client = client_with(**SLOW)
+    for _ in range(settings.login_failures_before_backoff):
         post_form(client, "/login", {"email": "demo@stagecraft.dev", "password": "nope"},
                   status=401)
     response = post_form(client, "/login", {"email": "demo@stagecraft.dev",
                                             "password": DEMO_PASSWORD}, status=429)
     assert response.headers["Retry-After"] and "try again later" in response.text
+
+
+# ---- Sign-up throttling -----------------------------------------------------
+def sign_up(client, name, email=None, **kwargs):
+    return client.post_json("/api/users", {"user": {
+        "username": name, "email": email or f"{name}@example.com", "password": "long enough"}},
+        **kwargs)
+
+
+def test_sign_ups_from_one_address_are_throttled(client_with):
+    client = client_with(signups_per_address=2)
+    sign_up(client, "ann", status=201)
+    sign_up(client, "bob", email="ada@stagecraft.dev", status=409)  # a probe counts too
+    response = sign_up(client, "cyd", status=429)
+    assert response.json == {"errors": {"request": [
+        "came too often from this address: try again later"]}}
+    assert 0 < int(response.headers["Retry-After"]) <= 3600
+    sign_up(client, "cyd", extra_environ={"REMOTE_ADDR": "10.0.0.2"}, status=201)
+
+
+def test_page_sign_ups_are_throttled_too(client_with):
+    client = client_with(signups_per_address=1)
+    register_on_pages(client, status=303)
+    response = post_form(client, "/register", {"username": "dora", "email": "dora@example.com",
+                                               "password": "long enough"}, status=429)
+    assert response.headers["Retry-After"] and "try again later" in response.text
+
+
+def test_no_sign_ups_while_the_address_is_throttled_for_logins(client_with):
+    client = client_with(login_failures_per_address=2)
+    for name in ("ada", "grace"):
+        login(client, email=f"{name}@stagecraft.dev", password="wrong-password", status=401)
+    sign_up(client, "eve", status=429)
+
+
+def test_the_api_documents_the_throttles_429(client):
+    paths = client.get("/api/openapi.json").json["paths"]
+    for path, ok in (("/api/users", "201"), ("/api/users/login", "200")):
+        responses = paths[path]["post"]["responses"]
+        assert {ok, "422", "429"} <= set(responses), path  # added to lesson 4's answers
+        assert "Retry-After" in responses["429"]["headers"]
+    with_bodies = [op for ops in paths.values() for op in ops.values() if "requestBody" in op]
+    assert with_bodies and all({"413", "415"} <= set(op["responses"]) for op in with_bodies)
 
 
 # ---- Bodies -----------------------------------------------------------------

@@ -9,15 +9,17 @@ from __future__ import annotations
 import bottle
 from bottle import request
 
-from ..core.openapi import document, operation, path_param, ref, sent, text, wrapped
+from ..core.openapi import CONTROL, document, operation, path_param, ref, sent, text, wrapped
 from ..routing.openapi import ARTICLE, SLUG
 from .validation import MAX_LENGTH, MAX_TAGS
 
 TAG_LIST = {"type": "array", "maxItems": MAX_TAGS,
-            "items": {"type": "string", "maxLength": MAX_LENGTH["tag"]},
+            "items": {"type": "string", "maxLength": MAX_LENGTH["tag"],
+                      "not": {"pattern": CONTROL}},
             "description": "Kept in the order sent; blank tags and repeats are dropped."}
-TITLE, DESCRIPTION, BODY, COMMENT = (text(MAX_LENGTH[name]) for name in
-                                     ("title", "description", "body", "comment"))
+TITLE, DESCRIPTION = text(MAX_LENGTH["title"]), text(MAX_LENGTH["description"])
+BODY = text(MAX_LENGTH["body"], multiline=True)
+COMMENT = text(MAX_LENGTH["comment"], multiline=True)
 COMMENT_ID = path_param("comment_id", {"type": "integer", "minimum": 1,
                                        "maximum": 999_999_999_999_999_999})
 

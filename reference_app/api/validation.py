@@ -8,6 +8,7 @@ The API and the HTML forms run the same checks.
 from __future__ import annotations
 
 import json
+import re
 
 from bottle import request
 
@@ -17,19 +18,62 @@ from ..core.web import api_error
 # how a request turns into a memory problem.
 MAX_LENGTH = {"title": 200, "description": 1000, "body": 100_000, "tag": 64, "comment": 10_000}
 MAX_TAGS = 20
+# Control characters have no place in text that people read: a NUL cuts a
+# string short in C code downstream, others hide text or forge log lines.
+# Multi-line fields keep tab, newline and carriage return (paragraphs).
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+MULTILINE = {"body", "comment"}
+# JSON may spell half of a UTF-16 pair on its own ("\ud800"): Python keeps it, and
+# it crashes whatever encodes the text as UTF-8 later (SQLite, the response).
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+JSON_BODY_KEY = "stagecraft.json_body"
 
 
 # --8<-- [start:read_json]
+def json_body():
+    """The request's JSON body, parsed once per request (None when empty).
+
+    Anything that reads the body (a route, lesson 5's login throttle) asks
+    here, so all of them see the same value, however large the body is. A
+    body that is not JSON is the client's mistake: a 422 that says why, never
+    a 500.
+    """
+    if JSON_BODY_KEY not in request.environ:
+        try:
+            data = json.loads(request.body.read() or b"null")
+        except RecursionError:  # [[[[... thousands deep: Python's parser gives up
+            raise api_error(422, "request", "is nested too deeply") from None
+        except ValueError:  # also covers bytes that are not UTF-8
+            raise api_error(422, "request", "is not valid JSON") from None
+        if any(LONE_SURROGATE.search(text) for text in strings_in(data)):
+            raise api_error(422, "request", "has text that is not Unicode (a lone surrogate)")
+        request.environ[JSON_BODY_KEY] = data
+    return request.environ[JSON_BODY_KEY]
+
+
+def strings_in(data):
+    """Every string in parsed JSON, keys included: a loop, not recursion, so no
+    depth of nesting can overflow the stack."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
 def read_json(key: str) -> dict:
     """The object under ``key`` in a JSON body like ``{"article": {...}}``.
 
     A body that is not JSON, or has no such object, is the client's mistake:
     422 with a message that says which, never a 500.
     """
-    try:
-        data = json.loads(request.body.read() or b"null")
-    except ValueError:  # also covers bytes that are not UTF-8
-        raise api_error(422, "request", "is not valid JSON") from None
+    data = json_body()
     if not isinstance(data, dict) or data.get(key) is None:
         raise api_error(422, key, "can't be blank")
     if not isinstance(data[key], dict):
@@ -53,6 +97,8 @@ def clean_text(data, field, errors, *, required, limit_name=None):
         errors[field] = ["can't be blank"]
     elif len(value) > MAX_LENGTH[limit_name or field]:
         errors[field] = [f"is too long (maximum is {MAX_LENGTH[limit_name or field]} characters)"]
+    elif (CONTROL_BUT_LINES if (limit_name or field) in MULTILINE else CONTROL).search(value):
+        errors[field] = ["must not contain control characters"]
     else:
         return value
     return None
@@ -68,6 +114,9 @@ def clean_tags(data, errors):
         return None
     if len(tags) > MAX_TAGS or any(len(tag) > MAX_LENGTH["tag"] for tag in tags):
         errors["tagList"] = [f"at most {MAX_TAGS} tags of {MAX_LENGTH['tag']} characters"]
+        return None
+    if any(CONTROL.search(tag) for tag in tags):
+        errors["tagList"] = ["must not contain control characters"]
         return None
     cleaned = []
     for tag in (tag.strip() for tag in tags):

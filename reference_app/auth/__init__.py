@@ -7,7 +7,8 @@ Authentication asks "who are you?"; authorization asks "may you?".
 - accounts.py and pages.py: register, log in and edit yourself, through the
   API and through pages with a session cookie;
 - social.py: what a login unlocks: follows, favourites and the feed;
-- store.py: the store's accounts, follows and favourites.
+- store.py: the store's accounts, follows and favourites, and each user's
+  session key (session_keys.sql), which logout and a password change replace.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from . import accounts, pages, social
 from .credentials import Credentials
 from .openapi import ACCOUNT_SCHEMAS, account_paths
 from .plugin import TokenAuthPlugin
-from .store import SqliteAccountStore
+from .store import SqliteAccountStore, add_session_keys
 
 
 def install(app: bottle.Bottle, settings) -> None:
+    add_session_keys(settings.database, settings.busy_timeout_ms)
     credentials = Credentials(settings)
     app.config["auth.credentials"] = credentials
     app.config["store.class"] = SqliteAccountStore

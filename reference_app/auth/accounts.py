@@ -14,8 +14,8 @@ import bottle
 from bottle import request, response
 
 from ..api.validation import read_json
-from ..core.web import api_error, field_errors, viewer_id
-from .credentials import Credentials
+from ..core.web import api_error, field_errors, viewer, viewer_id
+from .credentials import Credentials, new_session_key
 from .store import Taken
 from .validation import clean_account
 
@@ -36,7 +36,7 @@ def credentials() -> Credentials:
 
 
 def user_json(user: dict) -> dict:
-    return {"user": {"email": user["email"], "token": credentials().token_for(user["id"]),
+    return {"user": {"email": user["email"], "token": credentials().token_for(user),
                      "username": user["username"], "bio": user["bio"], "image": user["image"]}}
 
 
@@ -108,13 +108,28 @@ def current_user(store):
     return user_json(store.user_by_id(viewer_id()))
 
 
+# --8<-- [start:update_user]
 def update_user(store):
-    changes, errors = clean_account(read_json("user"), creating=False)
+    changes, errors = clean_account(read_json("user"), creating=False, current=viewer())
     if errors:
         raise field_errors(errors)
     if "password" in changes:
         changes["password_hash"] = credentials().hash_password(changes.pop("password"))
+        # A new password ends every session the old one opened: someone who
+        # stole a token, or a cookie, is out. The answer carries a new token.
+        changes["session_key"] = new_session_key()
     try:
-        return user_json(store.update_user(viewer_id(), changes))
+        user = store.update_user(viewer_id(), changes)
     except Taken as taken:
         raise conflict(taken.fields) from None
+    if "session_key" in changes:
+        audit.info("password changed, sessions ended user=%s", user["id"])
+    return user_json(user)
+# --8<-- [end:update_user]
+
+
+def end_sessions(store, user_id: int) -> None:
+    """Log the user out everywhere: a new session key, so that no token issued
+    before, API token or session cookie, is theirs any more."""
+    store.update_user(user_id, {"session_key": new_session_key()})
+    audit.info("sessions ended user=%s", user_id)

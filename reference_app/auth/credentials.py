@@ -2,8 +2,13 @@
 
 - Passwords are stored as Argon2id hashes (argon2-cffi): slow on purpose, so a
   stolen database is expensive to crack.
-- Tokens are JWTs (PyJWT) signed with HS256 and nothing else, carrying the
-  user id (``sub``) and an expiry (``exp``), both required.
+- Tokens are JWTs (PyJWT) signed with HS256 and nothing else. Each carries
+  the user id (``sub``), an expiry (``exp``), whom it is for (``aud``: the API
+  or the pages' session cookie, never both) and the user's session key
+  (``key``), all required. The key is random, kept with the user's row, and
+  replaced at logout and at a password change: that ends every token that
+  carries the old one (see plugin.py), and a token from an earlier database
+  names a key that no row has.
 - The signing key comes from the environment, or is generated once into the
   instance folder, readable by this user only. It is never in the repository.
 """
@@ -11,6 +16,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import time
 from pathlib import Path
@@ -23,6 +29,12 @@ from ..core.settings import SettingsError
 
 # The shortest signing key we accept: HS256's key should be as long as its hash.
 MIN_SECRET_BYTES = 32
+# Whom a token is for, its "aud" claim. A session cookie is not an API token,
+# nor the other way round: each is refused where the other belongs.
+API, PAGES = "api", "pages"
+# A user id SQLite can hold: up to 18 digits is always below 2**63. A longer
+# one passes int() and then overflows the query, a 500 instead of a 401.
+USER_ID = re.compile(r"[1-9][0-9]{0,17}")
 
 
 # --8<-- [start:credentials]
@@ -61,20 +73,31 @@ class Credentials:
         except (VerificationError, InvalidHashError):
             return False
 
-    def token_for(self, user_id: int) -> str:
+    def token_for(self, user: dict, audience: str = API) -> str:
+        """A token for ``user`` (their row), for the API or for the pages' cookie."""
         now = int(time.time())
-        claims = {"sub": str(user_id), "iat": now, "exp": now + self.ttl}
+        claims = {"sub": str(user["id"]), "key": user["session_key"], "aud": audience,
+                  "iat": now, "exp": now + self.ttl}
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
-    def user_id_from(self, token: str) -> int | None:
-        """The user id in a valid token; None for a forged, expired or malformed one."""
+    def read_token(self, token: str, audience: str) -> tuple[int, str] | None:
+        """(user id, session key) from a valid token for ``audience``; None for a
+        forged, expired, malformed or misdirected one."""
         try:
-            claims = jwt.decode(token, self._secret, algorithms=["HS256"],
-                                options={"require": ["exp", "sub"]})
-            return int(claims["sub"])
-        except (jwt.InvalidTokenError, ValueError):
+            claims = jwt.decode(token, self._secret, algorithms=["HS256"], audience=audience,
+                                options={"require": ["exp", "sub", "aud", "key"]})
+        except jwt.InvalidTokenError:
             return None
+        sub, key = claims["sub"], claims["key"]
+        if not (isinstance(sub, str) and USER_ID.fullmatch(sub) and isinstance(key, str)):
+            return None  # PyJWT before 2.10 lets a "sub" that is no string through
+        return int(sub), key
 # --8<-- [end:credentials]
+
+
+def new_session_key() -> str:
+    """A fresh random session key: giving a user one ends all their sessions."""
+    return secrets.token_hex(16)
 
 
 def check_secret_length(secret: str) -> None:
@@ -90,7 +113,7 @@ def load_secret(settings) -> str:
         return settings.jwt_secret
     path = Path(settings.instance_path) / "jwt_secret"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as the key
         # Write a private temporary file, then link it into place: another
         # process starting at the same moment either wins or reads ours, whole.
         temporary = path.with_name(f".jwt_secret.{os.getpid()}")

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 from ..core.openapi import NULLABLE, STRING, obj, operation, ref, sent, text, wrapped
 from ..routing.openapi import ARTICLE, ARTICLE_LIST, PAGING, PROFILE, SLUG, USERNAME, read_paths
-from .validation import EMAIL, PASSWORD_MAX, PASSWORD_MIN
+from .validation import BIO_MAX, COMMON_PASSWORDS, EMAIL, IMAGE_MAX, PASSWORD_MAX, PASSWORD_MIN
+from .validation import IMAGE as IMAGE_PATTERN
 from .validation import USERNAME as USERNAME_PATTERN
 
 NAME = text(40, pattern=f"^{USERNAME_PATTERN.pattern}$")
 EMAIL_ADDRESS = text(320, pattern=f"^{EMAIL.pattern}$")
-PASSWORD = {"type": "string", "minLength": PASSWORD_MIN, "maxLength": PASSWORD_MAX}
-IMAGE = {"type": ["string", "null"], "pattern": r"^(https?://.*)?$"}
+# The common passwords are refused, so the document says so; a password equal to
+# the account's own username or email is refused too, which a schema cannot say.
+PASSWORD = {"type": "string", "minLength": PASSWORD_MIN, "maxLength": PASSWORD_MAX,
+            "not": {"enum": sorted(COMMON_PASSWORDS)}}
+BIO = {"type": ["string", "null"], "maxLength": BIO_MAX}
+IMAGE = {"type": ["string", "null"], "maxLength": IMAGE_MAX,
+         "pattern": f"^({IMAGE_PATTERN.pattern})?$"}
 USER = wrapped("user", ref("User"))
 
 ACCOUNT_SCHEMAS = {
@@ -22,7 +28,7 @@ ACCOUNT_SCHEMAS = {
     "LoginUser": sent(("user",), user=sent(("email", "password"), email=text(320),
                                          password={"type": "string", "minLength": 1})),
     "UpdateUser": sent(("user",), user=sent((), username=NAME, email=EMAIL_ADDRESS,
-                                          password=PASSWORD, bio=NULLABLE, image=IMAGE)),
+                                          password=PASSWORD, bio=BIO, image=IMAGE)),
 }
 
 

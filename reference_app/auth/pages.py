@@ -1,8 +1,9 @@
 """Lesson 4's pages: the same accounts, through a session cookie.
 
-Pages log in with the same token as the API, kept in a cookie that is
-HttpOnly (scripts cannot read it) and SameSite=Lax (other sites cannot post
-with it).
+Pages log in with a token like the API's, but made out to the pages (its
+audience), so that neither works in the other's place. It is kept in a cookie
+that is HttpOnly (scripts cannot read it) and SameSite=Lax (other sites cannot
+post with it). Logging out ends the session on the server too.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import bottle
 from bottle import request, response
 
 from ..core.pages import render_page
-from .accounts import authenticate, create_account, credentials
+from ..core.web import see_other, viewer_id
+from .accounts import authenticate, create_account, credentials, end_sessions
+from .credentials import PAGES
 from .plugin import SESSION_COOKIE
 from .store import Taken
 from .validation import clean_account
@@ -25,13 +28,13 @@ def add_pages(app: bottle.Bottle) -> None:
     app.route("/login", "POST", login_submit, name="login_form")
     app.route("/register", "GET", register_page, name="register_page")
     app.route("/register", "POST", register_submit, name="register_form")
-    app.route("/logout", "POST", logout, name="logout")
+    app.route("/logout", "POST", logout, auth="optional", name="logout")
     # --8<-- [end:pages_routes]
 
 
 def start_session(user) -> None:
     options = dict(request.app.config.get("session.cookie", {}))
-    response.set_cookie(SESSION_COOKIE, credentials().token_for(user["id"]),
+    response.set_cookie(SESSION_COOKIE, credentials().token_for(user, PAGES),
                         max_age=credentials().ttl, path="/", httponly=True, samesite="lax",
                         **options)
 
@@ -64,7 +67,7 @@ def login_submit(store):
         return render_page("login", form={"email": email}, next=request.forms.get("next"),
                            errors={"credentials": ["invalid"]}, title="Sign in")
     start_session(user)
-    bottle.redirect(local_path(request.forms.getunicode("next")), 303)
+    raise see_other(local_path(request.forms.getunicode("next")))
 
 
 def register_page():
@@ -84,9 +87,15 @@ def register_submit(store):
         form.pop("password")  # never echo a password back into a page
         return render_page("register", form=form, errors=errors, title="Sign up")
     start_session(user)
-    bottle.redirect("/", 303)
+    raise see_other("/")
 
 
-def logout():
+# --8<-- [start:logout]
+def logout(store):
+    """Deleting the cookie is not enough: a copy of it would still work. Ending
+    the user's sessions on the server makes every copy worthless."""
+    if viewer_id() is not None:
+        end_sessions(store, viewer_id())
     response.delete_cookie(SESSION_COOKIE, path="/")
-    bottle.redirect("/", 303)
+    raise see_other("/")
+# --8<-- [end:logout]

@@ -10,11 +10,10 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
-import bottle
 from bottle import request
 
-from ..core.web import api_error, is_api, set_viewer
-from .credentials import Credentials
+from ..core.web import api_error, is_api, see_other, set_viewer
+from .credentials import API, PAGES, Credentials
 
 audit = logging.getLogger("reference_app.audit")
 
@@ -57,7 +56,7 @@ class TokenAuthPlugin:
             if user is None and need == "required":
                 if api:
                     raise api_error(401, "token", "is missing")
-                bottle.redirect("/login?next=" + quote(request.path), 303)
+                raise see_other("/login?next=" + quote(request.path))
             set_viewer(user)
             return callback(*args, **kwargs)
 
@@ -68,8 +67,7 @@ class TokenAuthPlugin:
         if not header:
             return None
         scheme, _, token = header.partition(" ")
-        user_id = self.credentials.user_id_from(token) if scheme == "Token" else None
-        user = store.user_by_id(user_id) if user_id is not None else None
+        user = self.user_for(store, token, API) if scheme == "Token" else None
         if user is None:  # a token was sent, and it is no good: say so, never ignore it
             audit.warning("token rejected path=%s", request.path)
             raise api_error(401, "token", "is invalid")
@@ -77,8 +75,20 @@ class TokenAuthPlugin:
 
     def from_cookie(self, store):
         token = request.get_cookie(SESSION_COOKIE)
-        user_id = self.credentials.user_id_from(token) if token else None
-        return store.user_by_id(user_id) if user_id is not None else None
+        return self.user_for(store, token, PAGES) if token else None
+
+    def user_for(self, store, token: str, audience: str) -> dict | None:
+        """The user a valid token for ``audience`` names, if its session is still theirs."""
+        found = self.credentials.read_token(token, audience)
+        user = store.user_by_id(found[0]) if found else None
+        # A token is only good while it carries the user's current session key.
+        # Logout and a password change replace the key, which ends every token
+        # issued before. This is the price of ending sessions: a token is no
+        # longer enough on its own, the server must look the key up. It costs
+        # no extra query, since the user's row is read on every request anyway.
+        if user is None or user.get("session_key") != found[1]:
+            return None
+        return user
 # --8<-- [end:plugin]
 
 

@@ -12,7 +12,7 @@ from bottle import request
 
 from ..api.routes import existing_article
 from ..core.pages import render_page
-from ..core.web import api_error, refuse, viewer_id
+from ..core.web import api_error, refuse, see_other, viewer_id
 from ..routing.routes import pagination
 from .pages import local_path
 
@@ -100,7 +100,7 @@ def follow_form(username, store):
         store.unfollow(viewer_id(), user["id"])
     else:
         store.follow(viewer_id(), user["id"])
-    bottle.redirect(safe_back(f"/profile/{username}"), 303)
+    raise see_other(safe_back(f"/profile/{username}"))
 
 
 def favorite_form(slug, store):
@@ -109,7 +109,7 @@ def favorite_form(slug, store):
         store.unfavorite(viewer_id(), row["id"])
     else:
         store.favorite(viewer_id(), row["id"])
-    bottle.redirect(safe_back(f"/article/{slug}"), 303)
+    raise see_other(safe_back(f"/article/{slug}"))
 
 
 def safe_back(default: str) -> str:

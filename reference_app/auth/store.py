@@ -9,23 +9,31 @@ message on the form.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Protocol
 
 from ..api.store import WriteStore, WritingStore
-from ..database.connection import utc_now, write_transaction
+from ..database.connection import connect, utc_now, write_transaction
 from ..database.store import NEWEST_FIRST, USER_BY_ID
 
 # What update_user may change. NULL keeps a required column as it was; bio and
 # image may be cleared to NULL, so for them a flag says "set it".
-USER_COLUMNS = ("username", "email", "password_hash", "bio", "image")
+USER_COLUMNS = ("username", "email", "password_hash", "session_key", "bio", "image")
 UPDATE_USER = """
 update users set username = coalesce(:username, username),
                  email = coalesce(:email, email),
                  password_hash = coalesce(:password_hash, password_hash),
+                 session_key = coalesce(:session_key, session_key),
                  bio = case when :set_bio then :bio else bio end,
                  image = case when :set_image then :image else image end
 where id = :id
 """
+# "Ada" is taken when "ada" exists: two names that differ only in case are
+# one person to a reader. (Lesson 2's unique constraint is exact: this check,
+# made under the write lock, is what keeps them apart.)
+USER_BY_NAME_ANY_CASE = "select * from users where username = ? collate nocase"
+# Each user's session key, which every token carries (credentials.py).
+SESSION_KEYS = (Path(__file__).parent / "session_keys.sql").read_text(encoding="utf-8")
 
 # --8<-- [start:feed_sql]
 FEED_FILTER = """where a.author_id in (
@@ -34,6 +42,20 @@ FEED_FILTER = """where a.author_id in (
 COUNT_FEED = "select count(*) from articles a\n" + FEED_FILTER  # noqa: S608  # nosec B608
 LIST_FEED = "select a.* from articles a\n" + FEED_FILTER + NEWEST_FIRST  # noqa: S608  # nosec B608
 # --8<-- [end:feed_sql]
+
+
+def add_session_keys(path: str, busy_timeout_ms: int = 5000) -> None:
+    """Give the users table its session_key column, once, and every user a key.
+    Safe to run again, and from several processes at once: the write lock
+    decides who adds the column."""
+    db = connect(path, busy_timeout_ms)
+    try:
+        with write_transaction(db):
+            if "session_key" not in db["users"].columns_dict:
+                db.execute("alter table users add column session_key text")
+        db.conn.executescript(SESSION_KEYS)
+    finally:
+        db.close()
 
 
 class Taken(Exception):
@@ -75,7 +97,7 @@ class SqliteAccountStore(WritingStore):
     def taken(self, username=None, email=None, except_id=None) -> list[str]:
         """Which of username and email another user already has."""
         fields = []
-        other = self.user_by_username(username) if username else None
+        other = self.one(USER_BY_NAME_ANY_CASE, [username]) if username else None
         if other and other["id"] != except_id:
             fields.append("username")
         other = self.user_by_email(email) if email else None

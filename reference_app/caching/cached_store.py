@@ -27,8 +27,8 @@ class CachedStore(TunedStore):
     below deletes exactly the entries it can have made stale.
     """
 
-    def __init__(self, open_db, *, cache, ttl):
-        super().__init__(open_db)
+    def __init__(self, open_db, *, cache, ttl, **options):
+        super().__init__(open_db, **options)
         self.cache, self.ttl = cache, ttl
 
     def cached(self, key, compute):
@@ -61,7 +61,8 @@ class CachedStore(TunedStore):
     # --8<-- [start:invalidation]
     def create_article(self, author_id, title, description, body, tags):
         slug = super().create_article(author_id, title, description, body, tags)
-        self.forget(lists=True, tags=bool(tags))
+        # Its slug too: a read before it existed cached "no such article".
+        self.forget(slug, lists=True, tags=bool(tags))
         return slug
 
     def update_article(self, article_id, changes, tags=None):

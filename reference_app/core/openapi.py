@@ -3,9 +3,12 @@
 Each lesson describes the API routes it adds, next to the code that adds
 them, and hands the description to ``describe``. The document served at
 ``/api/openapi.json`` (lesson 3) merges what is there: it cannot promise a
-route the app lacks, nor hide one it has. The helpers below keep each
+route the app lacks, nor hide one it has. A later lesson may also describe
+an operation *in part*: lesson 5 adds only the 413, 415 and 429 answers it
+gives, to operations lessons 3 and 4 described. The helpers below keep each
 lesson's part short: ``operation`` builds one operation with its error
-responses, ``obj`` and ``sent`` the objects we send and receive.
+responses, ``more_errors`` a part that only adds answers, ``obj`` and
+``sent`` the objects we send and receive.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ BASE = {
         "type": "apiKey", "in": "header", "name": "Authorization",
         "description": "The word Token, a space, then the JWT from login: `Token <jwt>`."}}},
 }
-ERRORS = {"401": "No token, or a bad one", "403": "Not yours", "404": "No such thing",
-          "409": "Already taken", "422": "Invalid input"}
+ERRORS = {"400": "Malformed request (a Content-Length that is not a number)",
+          "401": "No token, or a bad one", "403": "Not yours", "404": "No such thing",
+          "409": "Already taken", "413": "Body too large", "415": "Body is not JSON",
+          "422": "Invalid input", "429": "Too many attempts: wait, then try again"}
 STRING, NULLABLE = {"type": "string"}, {"type": ["string", "null"]}
 TIME = {"type": "string", "format": "date-time"}
 
@@ -43,9 +48,19 @@ def document(app: bottle.Bottle) -> dict:
     result["paths"], schemas = {}, result["components"].setdefault("schemas", {})
     for paths, more_schemas in app.config.get("openapi.parts", []):
         for path, operations in paths.items():
-            result["paths"].setdefault(path, {}).update(copy.deepcopy(operations))
+            described = result["paths"].setdefault(path, {})
+            for method, operation in copy.deepcopy(operations).items():
+                merge(described.setdefault(method, {}), operation)
         schemas.update(copy.deepcopy(more_schemas))
     return result
+
+
+def merge(operation: dict, later: dict) -> None:
+    """A later lesson's description of an operation, whole or in part: its
+    responses join those described before; anything else it names replaces."""
+    responses = {**operation.get("responses", {}), **later.pop("responses", {})}
+    operation.update(later)
+    operation["responses"] = dict(sorted(responses.items()))
 # --8<-- [end:describe]
 
 
@@ -64,9 +79,21 @@ def sent(required, **properties):
     return {"type": "object", "required": list(required), "properties": properties}
 
 
-def text(max_length, **more):
-    """A string the app accepts: at least one non-space character, at most max_length."""
-    return {"type": "string", "pattern": r"\S", "maxLength": max_length, **more}
+# Control characters (C0, DEL, C1), as a JSON Schema character class; a
+# multi-line text keeps tab, newline and carriage return.
+CONTROL = r"[\u0000-\u001f\u007f-\u009f]"
+CONTROL_BUT_LINES = r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]"
+
+
+def text(max_length, *, multiline=False, **more):
+    """A string the app accepts: at most max_length characters, one of them not
+    a space, and no control character (line breaks are allowed if multiline).
+    Said with ``not`` rather than anchors: Python's ``$`` also matches before a
+    final newline, JSON Schema's does not. A ``pattern`` given in ``more`` is
+    the whole rule instead (a username's, an email's)."""
+    control = CONTROL_BUT_LINES if multiline else CONTROL
+    rule = {} if "pattern" in more else {"pattern": r"\S", "not": {"pattern": control}}
+    return {"type": "string", **rule, "maxLength": max_length, **more}
 
 
 def json_content(schema):
@@ -99,6 +126,7 @@ def operation(summary, ok, *, auth=None, params=(), body=None, errors=()):
     status, schema = ok
     result = {"summary": summary, "operationId": summary.title().replace(" ", ""),
               "responses": {status: response("Success", schema)}}
+    errors = (*errors, "400")  # any request may be malformed (lesson 1 refuses it)
     if params:
         result["parameters"] = list(params)
     if body:
@@ -111,6 +139,12 @@ def operation(summary, ok, *, auth=None, params=(), body=None, errors=()):
         result["responses"][code] = response(ERRORS[code], ref("Errors"))
     return result
 # --8<-- [end:operation]
+
+
+def more_errors(*codes: str) -> dict:
+    """Part of an operation, for ``describe``: only more error answers, in the
+    API's error format. ``{"post": more_errors("413", "415")}``"""
+    return {"responses": {code: response(ERRORS[code], ref("Errors")) for code in codes}}
 
 
 def openapi_path(rule: str) -> str:

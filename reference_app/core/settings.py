@@ -62,12 +62,22 @@ class Settings:
         "proxy you run, which sets that header."
     )
     max_body_bytes: int = setting(1_000_000, "Largest request body accepted (bytes); more is 413.")
-    login_window_seconds: int = setting(900, "Window in which failed logins are counted (s).")
-    login_failures_per_account: int = setting(
-        5, "Failed logins for one account, within the window, before it answers 429."
+    login_window_seconds: int = setting(
+        900, "The longest wait after failed logins (s). An address's failures are "
+        "forgotten after this long without another; one account's from one address, a day."
+    )
+    login_failures_before_backoff: int = setting(
+        5, "Failed logins for one account from one address before each next try must wait."
+    )
+    login_backoff_seconds: int = setting(
+        1, "The first such wait (s). Each further failure doubles it, up to the window."
     )
     login_failures_per_address: int = setting(
-        20, "Failed logins from one client address, within the window, before 429."
+        20, "Failed logins from one client address, any accounts, before it waits out the "
+        "window, sign-ups included."
+    )
+    signups_per_address: int = setting(
+        10, "Sign-up attempts from one client address before it must wait an hour."
     )
     security_contact: str = setting(
         "mailto:security@example.com", "Where to report vulnerabilities (security.txt Contact)."
@@ -80,10 +90,22 @@ class Settings:
     # Lesson 6: caching.
     cache: bool = setting(True, "Keep hot reads (tags, anonymous lists, articles) in a cache.")
     redis_url: str | None = setting(
-        None, "Redis for the cache, shared by every worker (redis://host:port/db). Unset: "
-        "each process keeps its own cache in memory.", secret=True, env="REDIS_URL"
+        None, "Redis for the cache and the login throttle, shared by every worker "
+        "(redis://host:port/db). Unset: each process keeps its own cache in memory, and the "
+        "throttle counts in the database.", secret=True, env="REDIS_URL"
     )
     cache_ttl_seconds: int = setting(300, "Longest a cached read may live (s).")
+    cache_max_bytes: int = setting(
+        64_000_000, "Most memory the in-process cache may use, per process (bytes); an answer "
+        "bigger than that is not cached. Redis is bounded by its own maxmemory."
+    )
+    cache_allow_stale: bool = setting(
+        False, "Keep the in-process cache in production without REDIS_URL, although other "
+        "processes' writes leave it stale: only to watch lesson 6's stale reads."
+    )
+    popular_tags: int = setting(
+        20, "How many tags /api/tags and the home page list: the most used ones."
+    )
     # --8<-- [end:cache_settings]
 
     # --8<-- [start:from_env]

@@ -17,6 +17,7 @@ connection across ``fork()``. plugin.py opens one connection per request.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,7 +48,7 @@ def connect(path: str, busy_timeout_ms: int = 5000, tracer=None) -> sqlite_utils
 
 def create_schema(path: str) -> None:
     """Create the file, its tables and WAL mode. Safe to run again and again."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    create_private_file(path)
     db = connect(path)
     try:
         db.execute("PRAGMA journal_mode = WAL")  # stored in the file: set once
@@ -55,6 +56,22 @@ def create_schema(path: str) -> None:
     finally:
         db.close()
 # --8<-- [end:connect]
+
+
+# --8<-- [start:private_file]
+def create_private_file(path: str) -> None:
+    """Create the file empty (SQLite reads that as an empty database), readable and
+    writable by this user only (0600), in a folder only this user may enter (0700).
+
+    It holds password hashes and emails. With the usual umask (022), a file is
+    created readable by every local user; SQLite gives the -wal and -shm files
+    the database file's permissions, so setting them here covers all three.
+    Only what this creates is changed: an existing file or folder keeps its mode.
+    """
+    Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+# --8<-- [end:private_file]
 
 
 # --8<-- [start:transaction]

@@ -12,6 +12,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from ..database.connection import create_private_file
+
 
 class BackupError(Exception):
     """A backup or restore that must not go ahead; the message says why."""
@@ -39,6 +41,8 @@ def backup(database: str, destination: str, *, force: bool = False) -> int:
     if not target.parent.is_dir():
         raise BackupError(f"there is no folder {target.parent} to write the backup into")
     partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)  # left by a backup that was interrupted
+    create_private_file(str(partial))  # 0600, like the database: it holds the same data
     source, copy = sqlite3.connect(database), sqlite3.connect(partial)
     try:
         source.backup(copy)  # all pages in one step: one consistent snapshot
@@ -68,6 +72,7 @@ def restore(source: str, database: str, *, force: bool = False) -> None:
                           "(take a backup of it first)")
     # The backup API again, in the other direction: connected apps see the
     # restored data on their next query, and the WAL stays consistent.
+    create_private_file(database)  # if there is none yet: 0600, in a 0700 folder
     backup_copy, live = sqlite3.connect(source), sqlite3.connect(database, timeout=30)
     try:
         backup_copy.backup(live)

@@ -41,8 +41,9 @@ def handle_errors(app: bottle.Bottle, fields: dict) -> None:
 def error_handler(error: bottle.HTTPError) -> str:
     """Bottle calls this for errors that no route answered itself."""
     if error.status_code == 500:
-        # Log the traceback for us; never send it to the client.
-        log.error("500 on %s %s\n%s", request.method, request.path, error.traceback)
+        # Log the traceback for us; never send it to the client. As exc_info, not in
+        # the message: a formatter can then escape the path, which the client wrote.
+        log.error("500 on %s %s", request.method, request.path, exc_info=error.exception)
     if is_api():
         field, message = request.app.config["errors.fields"][error.status_code]
         response.content_type = "application/json"

@@ -11,6 +11,7 @@ import bottle
 
 from ..core.pages import STATIC_DIR, render_page
 from ..core.web import viewer_id
+from .markdown import render_markdown
 from .routes import query_number, query_text
 
 PAGE_SIZE = 10
@@ -43,7 +44,9 @@ def article_page(slug, store):
     comments = store.list_comments(slug, viewer_id=viewer_id()) if article else None
     if article is None or comments is None:  # gone between the two reads: gone
         raise bottle.HTTPError(404, "No such article.")
-    return render_page("article", article=article, comments=comments, title=article["title"])
+    # The body is Markdown: the page shows it rendered and sanitized (markdown.py).
+    return render_page("article", article=article, body_html=render_markdown(article["body"]),
+                       comments=comments, title=article["title"])
 
 
 def profile_page(username, store):

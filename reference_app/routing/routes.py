@@ -11,7 +11,7 @@ import re
 import bottle
 from bottle import request
 
-from ..core.web import api_error, viewer_id
+from ..core.web import api_error, refuse, viewer_id
 
 
 def add_routes(app: bottle.Bottle) -> None:
@@ -23,6 +23,7 @@ def add_routes(app: bottle.Bottle) -> None:
     app.route("/api/tags", "GET", list_tags, name="list_tags")
     # --8<-- [end:routes]
     app.add_hook("before_request", ignore_trailing_slash)
+    app.add_hook("before_request", refuse_a_broken_content_length)
 
 
 def ignore_trailing_slash():
@@ -32,6 +33,16 @@ def ignore_trailing_slash():
     path = request.environ.get("PATH_INFO", "")
     if path.startswith("/api/") and path.endswith("/"):
         request.environ["PATH_INFO"] = path.rstrip("/")
+
+
+def refuse_a_broken_content_length():
+    """A Content-Length that is not a number makes the request malformed: 400,
+    before any route reads the body. gunicorn refuses such a request itself;
+    Python's development server passes it on, and Bottle's ``int()`` of it would
+    crash whatever reads the body (a 500)."""
+    length = request.environ.get("CONTENT_LENGTH", "")
+    if length and not re.fullmatch(r"[0-9]+", length):
+        raise refuse(400, "Content-Length", "must be a whole number of bytes")
 
 
 # --8<-- [start:slug_filter]
@@ -96,19 +107,36 @@ def list_tags(store):
 WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")
 
 
+def query_value(name: str) -> str | None:
+    """A query-string value decoded as UTF-8; None when absent.
+
+    Bytes that are not UTF-8 are a 422. (``request.query.getunicode`` would
+    answer None for them, as if the parameter were absent: ``?tag=%FF`` would
+    quietly list every article.)
+    """
+    raw = request.query.get(name)
+    if raw is None:
+        return None
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        raise refuse(422, name, "must be UTF-8 text") from None
+
+
 def query_text(name: str) -> str | None:
     """A query-string value decoded as UTF-8, or None when absent or empty."""
-    return request.query.getunicode(name) or None
+    return query_value(name) or None
 
 
 def query_number(name: str, default: int, maximum: int) -> int:
-    text = request.query.getunicode(name)
-    if text is None or text == "":
+    """A whole number from 0 to ``maximum``; ``default`` when absent, 422 otherwise."""
+    text = query_value(name)
+    if text is None:
         return default
-    if not WHOLE_NUMBER.fullmatch(text):
-        raise api_error(422, name, "must be a whole number")
+    if not WHOLE_NUMBER.fullmatch(text):  # an empty ?limit= too: say so, never guess
+        raise refuse(422, name, "must be a whole number")
     if int(text) > maximum:
-        raise api_error(422, name, f"must be at most {maximum}")
+        raise refuse(422, name, f"must be at most {maximum}")
     return int(text)
 
 

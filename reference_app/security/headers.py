@@ -15,8 +15,9 @@ from ..auth.plugin import SESSION_COOKIE
 from ..core.web import is_api
 from .csrf import CSRF_COOKIE, NEW_COOKIE_KEY
 
-PAGE_CSP = ("default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-            "object-src 'none'; base-uri 'none'")
+# Avatars are images on other sites, over HTTPS (img-src); everything else comes from here.
+PAGE_CSP = ("default-src 'self'; img-src 'self' https:; frame-ancestors 'none'; "
+            "form-action 'self'; object-src 'none'; base-uri 'none'")
 # Responses that carry credentials or personal data must never sit in a cache.
 AUTH_PATHS = {"/api/users", "/api/users/login", "/api/user", "/login", "/register", "/logout"}
 

@@ -14,9 +14,7 @@
   </div>
 </section>
 <div class="article-body">
-  % for paragraph in article['body'].split('\n\n'):
-  <p>{{paragraph}}</p>
-  % end
+{{!body_html}}
 </div>
 <ul class="tags">
   % for tag in article['tagList']:
