@@ -450,8 +450,8 @@ def test_too_long_text_in_the_editor_is_422_beside_the_field_and_kept(client, st
     body = "x" * 100_001  # the API's limit, plus one
     response = post_form(client, "/editor", {"title": "Kept", "description": "d", "body": body},
                          status=422)
-    assert re.search(r'>x{100001}</textarea>\s*<p class="errors" id="body-error" role="alert">'
-                     r"body is too long \(maximum is 100000 characters\)</p>", response.text)
+    assert re.search(r'>x{100001}</textarea>\s*<p class="field-error" id="body-error">.*?'
+                     r"Article is too long \(maximum is 100000 characters\)</p>", response.text)
     assert 'value="Kept"' in response.text
 
 
@@ -460,8 +460,8 @@ def test_a_too_long_comment_from_the_form_is_422_beside_the_field_and_kept(clien
     comment = "y" * 10_001
     response = post_form(client, "/article/why-sqlite/comments", {"body": comment}, status=422)
     assert "Why SQLite" in response.text  # the article's page, again
-    assert re.search(r'>y{10001}</textarea>\s*<p class="errors" id="body-error" role="alert">'
-                     r"comment is too long \(maximum is 10000 characters\)</p>", response.text)
+    assert re.search(r'>y{10001}</textarea>\s*<p class="field-error" id="body-error">.*?'
+                     r"Comment is too long \(maximum is 10000 characters\)</p>", response.text)
     comments = client.get("/api/articles/why-sqlite/comments").json["comments"]
     assert comment not in [c["body"] for c in comments]
 

@@ -331,7 +331,7 @@ def test_the_register_page_shows_a_name_taken_at_that_moment_beside_the_field(ap
                                                                               settings):
     with racing_write(app, settings, "update users set username = 'carol' where username = 'ada'"):
         response = register_on_pages(client, status=422)
-    assert "username has already been taken" in response.text
+    assert "Username has already been taken" in response.text
 
 
 def test_an_edit_of_the_image_keeps_a_concurrent_edit_of_the_bio(app, client, settings):
@@ -492,7 +492,8 @@ def test_page_login_never_follows_next_off_site(client, target):
 def test_page_login_failure_keeps_the_email_and_says_why(client):
     response = post_form(client, "/login", {"email": "alice@example.com", "password": "nope"},
                            status=401)
-    assert 'value="alice@example.com"' in response.text and "credentials invalid" in response.text
+    assert 'value="alice@example.com"' in response.text
+    assert "Email or password is incorrect" in response.text
 
 
 def test_register_page_creates_an_account_and_logs_in(client):
@@ -505,7 +506,7 @@ def test_register_page_creates_an_account_and_logs_in(client):
 def test_register_page_shows_errors_and_keeps_input_but_not_the_password(client):
     response = post_form(client, "/register", {"username": "ada", "email": "x@example.com",
                                          "password": "secret-password"}, status=422)
-    assert "username has already been taken" in response.text
+    assert "Username has already been taken" in response.text
     assert 'value="x@example.com"' in response.text
     assert "secret-password" not in response.text
     response = post_form(client, "/register", {"username": "", "email": "", "password": "x"},

@@ -109,7 +109,7 @@ def test_nginx_compresses_json(nginx_in_front):
 def test_nginx_serves_static_files_itself(nginx_in_front):
     url, apps = nginx_in_front
     status, headers, text = http("GET", url + "/static/style.css")
-    assert status == 200 and "--green" in text and "Expires" in headers
+    assert status == 200 and "--accent" in text and "Expires" in headers
     for app in apps:
         app.stop()
     assert not any(e["path"].startswith("/static/") for app in apps for e in app.access_lines())

@@ -1,5 +1,7 @@
 """Server-rendered pages: what a person sees in a browser, stage by stage."""
 
+import re
+
 import pytest
 from conftest import post_form, register_on_pages
 
@@ -17,6 +19,15 @@ def test_every_page_links_the_stylesheet_and_names_the_stage(client, stage):
     page = client.get("/")
     assert f"stage {stage}" in page.text
     assert "<link rel=\"stylesheet\" href=\"/static/style.css\">" in page.text
+
+
+@pytest.mark.stage(1)
+def test_every_page_has_a_skip_link_a_description_and_a_favicon(client):
+    for page in (client.get("/"), client.get("/article/nothing-here", status=404)):
+        assert '<a class="skip-link" href="#main">Skip to content</a>' in page.text
+        assert '<main id="main"' in page.text
+        assert '<meta name="description" content="' in page.text
+        assert '<link rel="icon" href="/favicon.ico"' in page.text
 
 
 @pytest.mark.stage(1)
@@ -52,8 +63,37 @@ def test_editor_errors_keep_what_the_person_wrote(client, stage):
     log_in_on_pages(client, stage)
     response = post_form(client, "/editor", {"title": "", "description": "kept text", "body": "b"},
                            status=422)
-    assert "title can&#039;t be blank" in response.text
+    assert "Title can&#039;t be blank" in response.text
     assert 'value="kept text"' in response.text
+
+
+@pytest.mark.stage(3)
+def test_a_refused_editor_form_ties_each_message_to_its_field(client, stage):
+    log_in_on_pages(client, stage)
+    page = post_form(client, "/editor", {"title": "", "description": "", "body": "b"},
+                     status=422).text
+    # A summary on top, which takes focus without a script, its items worded with
+    # the visible labels and linked to their fields.
+    assert re.search(r'<div class="error-summary"[^>]*tabindex="-1" autofocus>', page)
+    assert '<a href="#title">Title can&#039;t be blank</a>' in page
+    assert '<a href="#description">Description can&#039;t be blank</a>' in page
+    # Each field says it is invalid and names the message beside it.
+    for field in ("title", "description"):
+        assert re.search(rf'<input id="{field}"[^>]*aria-invalid="true" '
+                         rf'aria-describedby="{field}-error">', page)
+        assert f'<p class="field-error" id="{field}-error">' in page
+    assert re.search(r'<textarea id="body"(?:(?!aria-invalid)[^>])*>b</textarea>', page)
+
+
+@pytest.mark.stage(3)
+def test_buttons_say_what_they_do(client, stage):
+    log_in_on_pages(client, stage)
+    slug = post_form(client, "/editor", {"title": "Mine", "description": "d", "body": "b"}
+                     ).headers["Location"].rsplit("/", 1)[-1]
+    post_form(client, f"/article/{slug}/comments", {"body": "Mine too"})
+    page = client.get(f"/article/{slug}").text
+    for name in ("Edit article", "Delete article", "Post comment", "Delete comment"):
+        assert f">{name}</" in page, name
 
 
 @pytest.mark.stage(3)

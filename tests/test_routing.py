@@ -198,11 +198,17 @@ def test_profile_page(client):
 def test_stylesheet_is_served(client):
     response = client.get("/static/style.css")
     assert response.content_type == "text/css"
-    assert "--green" in response.text
+    assert "--accent" in response.text
     # No escaping the static folder: enough ".." to reach / from any folder, then a
     # file every Linux and macOS machine has.
     response = client.get("/static/" + "%2e%2e/" * 20 + "etc/passwd", status=(403, 404))
     assert "root:" not in response.text
+
+
+def test_the_favicon_is_served_not_a_404(client):
+    response = client.get("/favicon.ico")  # browsers ask for it whether a page links it or not
+    assert response.content_type in ("image/vnd.microsoft.icon", "image/x-icon")
+    assert response.body[:4] == b"\x00\x00\x01\x00"  # an ICO file's header
 
 
 def test_a_crash_is_a_json_500_without_traceback(app, caplog):

@@ -62,10 +62,10 @@ def login_page():
 def login_submit(store):
     email = request.forms.getunicode("email", "")
     user = authenticate(store, email, request.forms.getunicode("password", ""))
-    if user is None:
+    if user is None:  # which of the two was wrong is not said: that would confirm an account
         response.status = 401
         return render_page("login", form={"email": email}, next=request.forms.get("next"),
-                           errors={"credentials": ["invalid"]}, title="Sign in")
+                           errors={"email": ["or password is incorrect"]}, title="Sign in")
     start_session(user)
     raise see_other(local_path(request.forms.getunicode("next")))
 

@@ -51,7 +51,7 @@ def render_page(name: str, **context) -> str:
     ``{{value}}`` by default; ``{{!value}}`` is only for HTML we made."""
     context.setdefault("viewer", viewer())
     context.update(stage=request.app.config["stagecraft.stage"], quote=quote,
-                   **request.environ.get(PAGE_VARIABLES_KEY, {}))
+                   field_state=field_state, **request.environ.get(PAGE_VARIABLES_KEY, {}))
     context["slot"] = lambda slot, **more: fill_slot(slot, {**context, **more})
     return bottle.template(name, template_lookup=request.app.config["pages.views"], **context)
 
@@ -62,3 +62,18 @@ def fill_slot(slot: str, context: dict) -> str:
     return "".join(bottle.template(name, template_lookup=request.app.config["pages.views"],
                                    **context) for name in templates)
 # --8<-- [end:render_page]
+
+
+# --8<-- [start:field_state]
+def field_state(errors: dict, field: str) -> str:
+    """A form field's ARIA attributes: ``<input ... {{!field_state(errors, 'title')}}>``.
+
+    With a problem, the field says it is invalid and names its message (the
+    ``<field>-error`` paragraph of field_errors.tpl) as its description, so a
+    screen reader reads the message with the field. Without one: nothing.
+    ``field`` is a name we wrote in the template, never the visitor's text.
+    """
+    if not errors.get(field):
+        return ""
+    return f'aria-invalid="true" aria-describedby="{field}-error"'
+# --8<-- [end:field_state]

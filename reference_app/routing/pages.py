@@ -23,6 +23,7 @@ def add_pages(app: bottle.Bottle) -> None:
     app.route("/article/<slug:slug>", "GET", article_page, name="article_page")
     app.route("/profile/<username>", "GET", profile_page, name="profile_page")
     app.route("/static/<filename:path>", "GET", static_file, name="static")
+    app.route("/favicon.ico", "GET", favicon, name="favicon")  # browsers ask for it unprompted
     # --8<-- [end:pages_routes]
 
 
@@ -59,3 +60,7 @@ def profile_page(username, store):
 
 def static_file(filename):
     return bottle.static_file(filename, root=STATIC_DIR)
+
+
+def favicon():
+    return bottle.static_file("favicon.ico", root=STATIC_DIR, mimetype="image/vnd.microsoft.icon")

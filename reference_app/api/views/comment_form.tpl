@@ -2,11 +2,14 @@
 % if viewer:
 % # After a refused comment: what the person wrote, and why (see forms.comment_form).
 % draft = get('comment_draft', {'body': '', 'errors': []})
+% errors = {'body': draft['errors']} if draft['errors'] else {}
 <form method="post" action="/article/{{article['slug']}}/comments" class="card">
+  % include('form_errors', errors=errors, fields={'body': ('comment-body', 'Comment')})
   {{!slot('form_fields')}}
   <label for="comment-body">Write a comment</label>
-  <textarea id="comment-body" name="body" rows="3" required>{{draft['body']}}</textarea>
-  % include('field_errors', errors={'body': draft['errors']}, field='body', label='comment')
+  <textarea id="comment-body" name="body" rows="3" required
+            {{!field_state(errors, 'body')}}>{{draft['body']}}</textarea>
+  % include('field_errors', errors=errors, field='body', label='Comment')
   <button>Post comment</button>
 </form>
 % end

@@ -2,6 +2,6 @@
 % if viewer and viewer['username'] == comment['author']['username']:
 <form method="post" action="/article/{{article['slug']}}/comments/{{comment['id']}}/delete" class="inline">
   {{!slot('form_fields')}}
-  <button class="link">delete</button>
+  <button class="link">Delete comment</button>
 </form>
 % end

@@ -28,7 +28,7 @@
     % end
   </div>
   <aside class="sidebar">
-    <h3>Tags</h3>
+    <h2>Tags</h2>
     <ul class="tags">
       % for name in tags:
       <li><a href="/?tag={{quote(name)}}">{{name}}</a></li>
