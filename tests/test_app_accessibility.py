@@ -14,13 +14,11 @@ skips this module; under CI (CI=true) it fails instead.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import need_program
+from conftest import headless_chromium, need_program
 
 from reference_app import Settings, servers
 from reference_app.seed import DEMO_PASSWORD, seed
@@ -56,26 +54,10 @@ def app_url(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser(app_url):
     chromium, chromedriver = need_program("chromium"), need_program("chromedriver")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="stagecraft-a11y-")
-    options = Options()
-    options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
-                 "--window-size=1280,900", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
-    driver.set_page_load_timeout(WAIT_SECONDS)
-    driver.set_script_timeout(60)
-    try:
+    pytest.importorskip("selenium.webdriver")
+    with headless_chromium(chromium, chromedriver, WAIT_SECONDS) as driver:
+        driver.set_script_timeout(60)
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def api(app_url, path):
@@ -162,20 +144,21 @@ class Audit:
     def send(self, button):
         """Click a form's button, and wait until the page it sent the form to has loaded."""
         from selenium.common.exceptions import WebDriverException
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.ui import WebDriverWait
 
-        page = self.driver.find_element(By.TAG_NAME, "html")
+        # Mark this page, then wait for a page without the mark. (Waiting for the old
+        # <html> element to go stale races with Chromium: asking about a node that
+        # is already gone can fail with "Node ... does not belong to the document".)
+        self.driver.execute_script("window.stagecraftOldPage = true")
         try:
             button.click()
         except WebDriverException:
             # Seen once under load: Chromium lost track of the node it had just
             # found. Pressing the same button from the page's side does the same.
             self.driver.execute_script("arguments[0].click()", button)
-        WebDriverWait(self.driver, WAIT_SECONDS).until(expected_conditions.staleness_of(page))
-        WebDriverWait(self.driver, WAIT_SECONDS).until(
-            lambda d: d.execute_script("return document.readyState") == "complete")
+        WebDriverWait(self.driver, WAIT_SECONDS, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: d.execute_script("return !window.stagecraftOldPage "
+                                       "&& document.readyState === 'complete'"))
 
 
 def report(audit):
