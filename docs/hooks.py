@@ -13,9 +13,9 @@ functions below at its build events
   page's build-track markers from its steps.toml (docs/build_track.py), and
   turns links written as repository paths into site paths.
 - ``on_page_content`` fixes what nbconvert leaves in a notebook page: links to
-  ``.md`` sources become site links, and CDN scripts go.
-- ``on_post_page`` adds our own copy of Mermaid to the pages with a diagram,
-  so that Material does not fetch it from a CDN.
+  ``.md`` sources become site links; docs/notebook_pages.py does the rest.
+- ``on_post_page`` adds our own copy of Mermaid to the pages with a diagram (only
+  those), so that Material does not fetch it from a CDN, and boxes each diagram.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import tempfile
 from pathlib import Path
 
 import build_track  # docs/build_track.py: MkDocs puts the hook's folder on sys.path
+import notebook_pages  # docs/notebook_pages.py
 import reference_pages  # docs/reference_pages.py
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
@@ -63,7 +64,9 @@ EXECUTED_NOTEBOOKS = REPO / "notebooks" / "_build"
 MISSING = {
     "loadtests/lab.md": "# Load-testing lab\n\nThis lab is being written: see `loadtests/`.\n",
 }
-MERMAID_JS = "assets/javascripts/mermaid-11.17.2.min.js"
+MERMAID_JS = ["assets/javascripts/mermaid-11.17.2.min.js",
+              "assets/javascripts/mermaid-natural-size.js"]
+DIAGRAM = re.compile(r'<pre class="mermaid">.*?</pre>', re.DOTALL)
 HINT = re.compile(r"^## Hint (\d+)\s*$", re.MULTILINE)
 INSTRUCTIONS = re.compile(r"^lessons/[0-9]{2}_[^/]+/exercises/([^/]+)/instructions\.md$")
 
@@ -75,6 +78,7 @@ class Build:
     scratch: tempfile.TemporaryDirectory | None = None
     reference: dict[str, str] = {}
     openapi: str = ""
+    notebook_styles = notebook_pages.SharedStyles()
 
 
 BUILD = Build()
@@ -90,6 +94,7 @@ def on_config(config):
 @event_priority(100)  # before mkdocs-jupyter's on_files, so that it sees the notebooks
 def on_files(files: Files, config) -> Files:
     BUILD.scratch = tempfile.TemporaryDirectory(prefix="stagecraft-site-")
+    BUILD.notebook_styles = notebook_pages.SharedStyles()
     for page in files.documentation_pages():  # "edit this page" opens docs/pages/x.md
         page.edit_uri = f"{DOCS_DIR}/{page.src_uri}"
     for pattern in PUBLISHED:
@@ -134,16 +139,9 @@ def add_notebooks(files: Files, config) -> None:
             jupytext.write(jupytext.read(source, fmt="py:percent"), target, fmt="ipynb")
         else:
             log.info("notebooks/%s.py does not exist yet: publishing a placeholder", name)
-            target.write_text(json.dumps(placeholder_notebook(name)), encoding="utf-8")
+            target.write_text(json.dumps(notebook_pages.placeholder(name)), encoding="utf-8")
         files.append(File(f"notebooks/{name}.ipynb", BUILD.scratch.name, config.site_dir,
                           config.use_directory_urls))
-
-
-def placeholder_notebook(name: str) -> dict:
-    text = f"# Notebook {name}\n\nThis notebook is being written: `notebooks/{name}.py`."
-    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
-            "cells": [{"cell_type": "markdown", "id": "placeholder", "metadata": {},
-                       "source": text}]}
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
@@ -206,10 +204,6 @@ def site_path(repo_path: str) -> str:
     return repo_path.removeprefix(prefix)
 
 
-# nbconvert's page template loads MathJax and Mermaid from CDNs. Our notebooks
-# need neither, and the site makes no request to another host.
-EXTERNAL_SCRIPT = re.compile(r"<script\b(?:(?!</script>).)*?https?://(?:(?!</script>).)*</script>",
-                             re.DOTALL | re.IGNORECASE)
 MD_HREF = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#]+\.md)(#[^"]*)?"')
 
 
@@ -219,7 +213,10 @@ def on_page_content(html: str, page, config, files: Files) -> str:
     # "Edit this page" opens the notebook's jupytext source, not the staged .ipynb.
     source = page.file.src_uri.removesuffix(".ipynb") + ".py"
     page.edit_url = f"{config.repo_url.rstrip('/')}/{config.edit_uri}{source}"
-    html = EXTERNAL_SCRIPT.sub("", html)
+    html, problems = notebook_pages.tidy(html, Path(page.file.abs_src_path),
+                                         BUILD.notebook_styles)
+    for problem in problems:
+        log.warning("%s: %s", page.file.src_uri, problem)  # fails the strict build
 
     def site_link(match: re.Match) -> str:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri),
@@ -234,13 +231,18 @@ def on_page_content(html: str, page, config, files: Files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
+    output = BUILD.notebook_styles.link(output, lambda path: get_relative_url(path, page.url))
     if 'class="mermaid"' not in output:
         return output
-    script = f'<script src="{get_relative_url(MERMAID_JS, page.url)}"></script>'
-    return output.replace("</body>", script + "\n</body>", 1)
+    output = DIAGRAM.sub(lambda diagram: '<div class="diagram" tabindex="0" role="region" '
+                         f'aria-label="Diagram">{diagram[0]}</div>', output)
+    scripts = "".join(f'<script src="{get_relative_url(path, page.url)}"></script>\n'
+                      for path in MERMAID_JS)
+    return output.replace("</body>", scripts + "</body>", 1)
 
 
 def on_post_build(config) -> None:
+    BUILD.notebook_styles.write(config.site_dir)
     if BUILD.scratch is not None:
         BUILD.scratch.cleanup()
         BUILD.scratch = None

@@ -12,8 +12,10 @@ its working directory, like a learner's Jupyter.
 
 A notebook fails the build, which then exits with status 1, when a cell
 raises, when it takes longer than its budget (60 s from kernel start to the
-last cell), or when it leaves something behind: a child process, a listening
-socket, or a file in its temporary folder.
+last cell), when it leaves something behind: a child process, a listening
+socket, or a file in its temporary folder; or when it shows a plot with no
+alt text. notebooks/alt_text.py writes each plot's from its titles, axes and
+series, so every plot needs a title.
 
 The site (docs/hooks.py) publishes ``notebooks/_build/NN_name.ipynb`` as it is,
 outputs and plots included; mkdocs-jupyter does not execute anything.
@@ -33,6 +35,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from notebooks import alt_text
+from notebooks.leftovers import leftovers, snapshot
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "_build"
 BUDGET_SECONDS = 60
@@ -41,9 +46,8 @@ CELL_MARKER = "# %%"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 ANSI_COLOURS = re.compile(r"\x1b\[[0-9;]*m")
 
-# nbclient, jupytext and psutil are imported inside the functions that use
-# them, so that importing this module (pytest does, to list the notebooks)
-# costs nothing and works without the notebook tools installed.
+# nbclient, jupytext and psutil are imported where they are used: importing this module
+# (pytest does, to list the notebooks) then costs nothing and needs none of them.
 
 
 class BuildError(Exception):
@@ -68,39 +72,6 @@ def sources(names: list[str] | None = None) -> list[Path]:
         raise BuildError(f"no notebook named {', '.join(unknown)}; "
                          f"there are: {', '.join(found) or 'none'}")
     return [found[name] for name in wanted]
-
-
-# ---- Leftovers: what a notebook must not leave running ----------------------
-@dataclass(frozen=True)
-class Snapshot:
-    children: frozenset[str]  # "pid name" of every process under the kernel
-    listening: frozenset[str]  # "ip:port" of every socket the kernel listens on
-    files: frozenset[str]  # names in the notebook's temporary folder
-
-
-def snapshot(kernel, scratch: Path) -> Snapshot:
-    """What the kernel process has open right now, seen from outside it (psutil)."""
-    import psutil
-
-    children = set()
-    for child in kernel.children(recursive=True):
-        try:
-            children.add(f"{child.pid} {child.name()}")
-        except psutil.NoSuchProcess:  # ended while we looked: not a leftover
-            pass
-    listening = {f"{c.laddr.ip}:{c.laddr.port}" for c in kernel.net_connections(kind="inet")
-                 if c.status == psutil.CONN_LISTEN}
-    files = {path.name for path in scratch.iterdir()}
-    return Snapshot(frozenset(children), frozenset(listening), frozenset(files))
-
-
-def leftovers(before: Snapshot, after: Snapshot) -> list[str]:
-    """Everything in ``after`` that was not in ``before``, one line each."""
-    found = [f"process {name}" for name in sorted(after.children - before.children)]
-    found += [f"listening socket {address}"
-              for address in sorted(after.listening - before.listening)]
-    found += [f"temporary file {name}" for name in sorted(after.files - before.files)]
-    return found
 
 
 # ---- Running one notebook -----------------------------------------------------
@@ -176,6 +147,10 @@ def execute(source: Path, budget: float = BUDGET_SECONDS) -> Result:
                          "(try/finally, or a last clean-up cell).")
     if seconds > budget:
         raise BuildError(f"{source.name}: took {seconds:.1f} s, over its {budget:.0f} s budget")
+    unlabelled = alt_text.cells_without_alt(notebook)
+    if unlabelled:  # the site would publish a picture a screen reader cannot describe
+        raise BuildError(f"{source.name}: cell {', '.join(map(str, unlabelled))} shows a plot "
+                         "with no alt text; give the plot a title (notebooks/alt_text.py)")
     return Result(source.stem, seconds, notebook)
 
 

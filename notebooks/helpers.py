@@ -28,6 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import alt_text  # notebooks/alt_text.py (the kernel runs in this folder)
 import pandas as pd
 from webtest import TestApp
 
@@ -42,6 +43,8 @@ AUDIT = logging.getLogger("reference_app.audit")
 
 # Tables show whole bodies and whole SQL, not "Hello fr...".
 pd.set_option("display.max_colwidth", None)
+# Every plot goes to the site with a written description, read from its titles.
+alt_text.install()
 
 
 class Scratch:

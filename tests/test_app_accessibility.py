@@ -6,39 +6,25 @@ signed out and signed in, at 1280 px and at 320 px: axe-core must find no
 serious or critical violation, nothing may scroll sideways at 320 px, and
 after a refused form the keyboard focus is on the error summary.
 
-axe-core is vendored (tests/vendor/axe-core/, version below): nothing is
-downloaded at test time. Locally, a missing Chromium, chromedriver or Selenium
-skips this module; under CI (CI=true) it fails instead.
+axe-core is vendored and run by tests/axe.py: nothing is downloaded at test
+time. Locally, a missing Chromium, chromedriver or Selenium skips this module;
+under CI (CI=true) it fails instead.
 """
 
 from __future__ import annotations
 
 import json
 import urllib.request
-from pathlib import Path
 
+import axe
 import pytest
 from conftest import headless_chromium, need_program
 
 from reference_app import Settings, servers
 from reference_app.seed import DEMO_PASSWORD, seed
 
-AXE_VERSION = "4.14.1"
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 WIDTHS = (1280, 320)
 WAIT_SECONDS = 20
-# What axe checks: WCAG 2.0-2.2 A and AA, and its best practices (a skip link,
-# one main landmark, headings in order...). Serious and critical fail the test.
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-FAILING = {"serious", "critical"}
-RUN_AXE = """
-const done = arguments[arguments.length - 1];
-axe.run(document, {runOnly: {type: "tag", values: arguments[0]}, resultTypes: ["violations"]})
-  .then(result => done(result.violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))))
-  .catch(error => done({error: String(error)}));
-"""
 
 
 @pytest.fixture(scope="module")
@@ -91,13 +77,7 @@ class Audit:
         """axe-core on the page as it is now; then, at 320 px, no sideways scrolling."""
         self.seen += 1
         assert self.driver.execute_script("return window.innerWidth") == self.width
-        self.driver.execute_script(AXE.read_text(encoding="utf-8"))
-        violations = self.driver.execute_async_script(RUN_AXE, AXE_TAGS)
-        assert not isinstance(violations, dict), f"axe-core failed on {name}: {violations}"
-        for v in violations:
-            if v["impact"] in FAILING:
-                self.problems.append(f"{name} @{self.width}px: {v['impact']} {v['id']} "
-                                     f"({v['help']}) at {v['nodes']}")
+        self.problems += axe.failing(self.driver, f"{name} @{self.width}px")
         overflow = self.driver.execute_script(
             "return document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:

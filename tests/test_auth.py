@@ -512,6 +512,9 @@ def test_register_page_shows_errors_and_keeps_input_but_not_the_password(client)
     response = post_form(client, "/register", {"username": "", "email": "", "password": "x"},
                            status=422)
     assert "can&#039;t be blank" in response.text
+    response = post_form(client, "/register", {"username": "dan", "email": "dan.example.com",
+                                               "password": "long enough"}, status=422)
+    assert "Email must look like name@example.com" in response.text  # says what would pass
 
 
 def test_pages_that_need_a_login_redirect_to_it(client):

@@ -158,3 +158,71 @@ def test_a_notebook_over_its_budget_fails_the_build(tmp_path):
     source = notebook_source(tmp_path, "import time\ntime.sleep(30)")
     with pytest.raises(build.BuildError, match=r"99_scratch\.py:4 \(cell 2\).*budget"):
         build.execute(source, budget=3)
+
+
+# ---- Every plot's alt text, from its own titles (notebooks/alt_text.py) ------------
+def test_a_plot_is_described_by_its_titles_axes_series_and_bars():
+    pytest.importorskip("matplotlib")
+    from matplotlib.figure import Figure
+
+    from notebooks import alt_text
+
+    figure = Figure()
+    line, bars = figure.subplots(1, 2)
+    line.plot([1, 5, 10], [5, 17, 32], label="stage 5")
+    line.plot([1, 5, 10], [3, 3, 3], label="stage 6")
+    line.legend()
+    line.set(title="Queries per page", xlabel="articles", ylabel="SELECTs")
+    bars.barh(["SHA-256", "Argon2id"], [0.3, 40000])
+    bars.set(title="One hash each", xscale="log")
+    data, metadata = alt_text.png(figure)  # draws it, as Jupyter does, then describes it
+
+    assert data.startswith(b"\x89PNG")
+    assert metadata == {"alt": "2 charts side by side. Line chart: Queries per page. "
+                               "X axis: articles; y axis: SELECTs. Series: stage 5, stage 6. "
+                               "Bar chart: One hash each. Bars: SHA-256, Argon2id."}
+
+
+def test_a_plot_without_a_title_has_no_alt_text_and_is_found():
+    pytest.importorskip("matplotlib")
+    nbformat = pytest.importorskip("nbformat")
+    from matplotlib.figure import Figure
+
+    from notebooks import alt_text
+
+    figure = Figure()
+    figure.subplots().plot([1, 2, 3])
+    data, metadata = alt_text.png(figure)
+    assert metadata == {"alt": ""}
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Plots"),
+        nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+            "display_data", data={"image/png": "iVBOR"}, metadata={"image/png": metadata})]),
+        nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+            "display_data", data={"image/png": "iVBOR"},
+            metadata={"image/png": {"alt": "Line chart: a title."}})]),
+    ])
+    assert alt_text.cells_without_alt(notebook) == [2]
+
+
+@needs_kernel
+def test_a_plot_gets_its_alt_text_in_the_kernel_and_one_without_fails_the_build(tmp_path):
+    titled = notebook_source(tmp_path, """
+        import matplotlib.pyplot as plt
+        from helpers import ROOT
+        plt.plot([1, 2, 3], [2, 4, 8])
+        plt.title("Doubling")
+        plt.show()
+    """)
+    outputs = build.execute(titled).notebook.cells[1].outputs
+    images = [out for out in outputs if "image/png" in out.get("data", {})]
+    assert [out.metadata["image/png"]["alt"] for out in images] == ["Line chart: Doubling."]
+
+    untitled = notebook_source(tmp_path, """
+        import matplotlib.pyplot as plt
+        from helpers import ROOT
+        plt.plot([1, 2, 3])
+        plt.show()
+    """)
+    with pytest.raises(build.BuildError, match=r"cell 2 shows a plot with no alt text"):
+        build.execute(untitled)

@@ -70,13 +70,15 @@ def test_editor_errors_keep_what_the_person_wrote(client, stage):
 @pytest.mark.stage(3)
 def test_a_refused_editor_form_ties_each_message_to_its_field(client, stage):
     log_in_on_pages(client, stage)
-    page = post_form(client, "/editor", {"title": "", "description": "", "body": "b"},
-                     status=422).text
+    too_many_tags = " ".join(f"tag{number}" for number in range(21))
+    page = post_form(client, "/editor", {"title": "", "description": "", "body": "b",
+                                         "tags": too_many_tags}, status=422).text
     # A summary on top, which takes focus without a script, its items worded with
     # the visible labels and linked to their fields.
     assert re.search(r'<div class="error-summary"[^>]*tabindex="-1" autofocus>', page)
     assert '<a href="#title">Title can&#039;t be blank</a>' in page
     assert '<a href="#description">Description can&#039;t be blank</a>' in page
+    assert '<a href="#tags">Tags can be at most 20, each at most 64 characters long</a>' in page
     # Each field says it is invalid and names the message beside it.
     for field in ("title", "description"):
         assert re.search(rf'<input id="{field}"[^>]*aria-invalid="true" '

@@ -113,7 +113,9 @@ def clean_tags(data, errors):
         errors["tagList"] = ["must be a list of strings"]
         return None
     if len(tags) > MAX_TAGS or any(len(tag) > MAX_LENGTH["tag"] for tag in tags):
-        errors["tagList"] = [f"at most {MAX_TAGS} tags of {MAX_LENGTH['tag']} characters"]
+        # Read after the field's name: "Tags can be at most 20, each at most 64 ..."
+        errors["tagList"] = [f"can be at most {MAX_TAGS}, each at most {MAX_LENGTH['tag']} "
+                             "characters long"]
         return None
     if any(CONTROL.search(tag) for tag in tags):
         errors["tagList"] = ["must not contain control characters"]

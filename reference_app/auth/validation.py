@@ -33,14 +33,16 @@ def clean_account(data: dict, *, creating: bool, current: dict | None = None) ->
     """(changes, errors) for a registration (every field) or an edit of ``current``
     (only the fields sent)."""
     changes, errors = {}, {}
-    for field, pattern in (("username", USERNAME), ("email", EMAIL)):
+    # Each message reads after the field's label: "Email must look like name@example.com".
+    for field, pattern, invalid in (("username", USERNAME, "is invalid"),
+                                    ("email", EMAIL, "must look like name@example.com")):
         if field not in data and not creating:
             continue
         value = data.get(field)
         if not isinstance(value, str) or not value.strip():
             errors[field] = ["can't be blank"]
         elif not pattern.fullmatch(value):
-            errors[field] = ["is invalid"]
+            errors[field] = [invalid]
         else:
             changes[field] = value
     if "password" in data or creating:
