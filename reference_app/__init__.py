@@ -21,6 +21,7 @@ LESSONS = {  # stage: (title, package)
     5: ("Security", "security"),      # headers, CSRF, throttling, limits, CORS
     6: ("Caching", "caching"),        # fewer queries, indexes, a cache, ETags
     7: ("Deployment", "deployment"),  # request ids, JSON logs, health checks, metrics
+    8: ("Real time", "realtime"),     # new comments live: SSE, a broker, WebSockets
 }
 # --8<-- [end:lessons]
 STAGES = {stage: title for stage, (title, _) in LESSONS.items()}

@@ -108,6 +108,21 @@ class Settings:
     )
     # --8<-- [end:cache_settings]
 
+    # --8<-- [start:live_settings]
+    # Lesson 8: real time.
+    live_heartbeat_seconds: int = setting(
+        15, "How often an open stream sends a heartbeat (s): proxies keep it open, and a "
+        "write to a client that has left fails, which ends the stream."
+    )
+    live_max_seconds: int = setting(
+        300, "Longest a stream stays open (s); the browser then reconnects by itself."
+    )
+    live_max_streams: int = setting(
+        2, "Streams one process holds open at once; more get 503. Each holds one of a "
+        "gunicorn worker's 4 threads, so 2 leave 2 for every other request."
+    )
+    # --8<-- [end:live_settings]
+
     # --8<-- [start:from_env]
     @classmethod
     def from_env(cls, environ=None, **overrides) -> Settings:
