@@ -36,8 +36,24 @@ def home_page(store):
     )
     pages = max(1, -(-count // PAGE_SIZE))  # ceiling division
     return render_page("home", articles=articles, tags=store.list_tags(), tag=tag,
-                       page=page, pages=pages, title="Home")
+                       page=page, pages=pages, page_links=page_links(page, pages),
+                       title="Home")
 # --8<-- [end:pages]
+
+
+def page_links(page: int, pages: int, around: int = 2) -> list[int | None]:
+    """The page numbers to link to: the first, the last, and ``around`` either
+    side of this one; None where numbers are left out. 100,000 articles make
+    10,000 pages: a link to each would make every page grow with the data."""
+    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
+    links: list[int | None] = []
+    for number in shown:
+        if links and number == links[-1] + 2:  # a gap of one page: show it
+            links.append(number - 1)
+        elif links and number > links[-1] + 2:
+            links.append(None)
+        links.append(number)
+    return links
 
 
 def article_page(slug, store):

@@ -17,8 +17,10 @@
     % include('article_list', articles=articles)
     % if pages > 1:
     <nav class="pagination" aria-label="pages">
-      % for number in range(1, pages + 1):
-      % if number == page:
+      % for number in get('page_links') or range(1, pages + 1):
+      % if number is None:
+      <span aria-hidden="true">…</span>
+      % elif number == page:
       <strong>{{number}}</strong>
       % else:
       <a href="/?page={{number}}{{'&tag=' + quote(tag) if tag else ''}}">{{number}}</a>
