@@ -238,10 +238,11 @@ def app_module(pytestconfig) -> str:
 
 
 @pytest.fixture
-def production(tmp_path, app_module):
+def production(tmp_path, app_module, pytestconfig):
     """Start real `serve --prod` servers: ``production(database=, workers=, stage=, env=)``
     gives a reference_app.servers.Server (``.url``, ``.log``, ``.access_lines()``,
-    ``.stop()``, ``.kill()``); every one is stopped after the test."""
+    ``.stop()``, ``.kill()``); every one is stopped after the test. The stage defaults
+    to --max-stage: a learner at lesson 7 has no lesson 8 to serve yet."""
     started = []
 
     def start(database=None, workers=2, stage=None, env=None):
@@ -256,7 +257,8 @@ def production(tmp_path, app_module):
         # gunicorn's "Listening at": the socket is bound, and requests wait in its
         # queue from now; an answered probe would add a line to the access log.
         server = servers.app_server(database=database or tmp_path / "prod.db", workers=workers,
-                                    stage=stage, env=environment, ready="Listening at",
+                                    stage=stage or pytestconfig.getoption("max_stage"),
+                                    env=environment, ready="Listening at",
                                     app=app_module)
         started.append(server)
         return server
