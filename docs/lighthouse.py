@@ -5,6 +5,7 @@
     python docs/lighthouse.py lessons/03_apis/ reference/api/
     python docs/lighthouse.py --site /tmp/site     # a site built elsewhere
     python docs/lighthouse.py --dark               # in the dark ("slate") palette
+    python docs/lighthouse.py --app                # the app's pages (docs/lighthouse_app.py)
 
 It serves site/ on 127.0.0.1, runs Lighthouse 12 from npm (`npx --yes
 lighthouse@12`, so it needs Node and the npm registry the first time) in
@@ -41,18 +42,30 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def audit(url: str, chrome_flags: str) -> tuple[int, list[str]]:
-    """(score out of 100, the titles of the failed audits) for one page."""
+def audit(url: str, chrome_flags: str, extra: tuple = ()) -> tuple[int, list[str]]:
+    """(score out of 100, the titles of the failed audits) for one page; ``extra`` are
+    more Lighthouse arguments, such as ``--extra-headers=...``."""
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "report.json"
-        command = [*LIGHTHOUSE, f"--chrome-flags={chrome_flags}", f"--output-path={report}", url]
+        command = [*LIGHTHOUSE, f"--chrome-flags={chrome_flags}", f"--output-path={report}",
+                   *extra, url]
         subprocess.run(command, check=True,  # noqa: S603
                        env={**os.environ, "CHROME_PATH": os.environ.get(
                            "CHROME_PATH", "/usr/bin/chromium")}, timeout=300)
         result = json.loads(report.read_text(encoding="utf-8"))
+    if result.get("finalDisplayedUrl", url) != url:  # a redirect: say which page was scored
+        print(f"     {url} ended at {result['finalDisplayedUrl']}", file=sys.stderr)
     failed = [f"{a['id']}: {a['title']}" for a in result["audits"].values()
               if a.get("score") == 0 and a.get("scoreDisplayMode") == "binary"]
     return round(result["categories"]["accessibility"]["score"] * 100), failed
+
+
+def serve_folder(folder: Path) -> ThreadingHTTPServer:
+    """A static server for ``folder`` on a free port of 127.0.0.1, in a thread, until shutdown()."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def main(argv: list[str]) -> int:
@@ -60,13 +73,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("pages", nargs="*", default=PAGES, help="paths under the site's root")
     parser.add_argument("--site", type=Path, default=SITE, help="the built site (default: site/)")
     parser.add_argument("--dark", action="store_true", help="in the dark palette")
+    parser.add_argument("--app", action="store_true",
+                        help="the app's pages instead, seeded and served (docs/lighthouse_app.py)")
     args = parser.parse_args(argv)
+    if args.app:
+        from lighthouse_app import measure_app  # beside this file: the app's side
+        return measure_app(functools.partial(audit, chrome_flags=CHROME_FLAGS), serve_folder)
     if not (args.site / "index.html").is_file():
         print(f"no built site in {args.site}: run `make docs-build` first", file=sys.stderr)
         return 2
-    handler = functools.partial(QuietHandler, directory=str(args.site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve_folder(args.site)
     try:
         for page in args.pages:
             url = f"http://127.0.0.1:{server.server_address[1]}/{page}"
