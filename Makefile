@@ -13,7 +13,7 @@ PORT   ?= 8080
 BANDIT := $(BIN)/bandit --quiet -c pyproject.toml -r reference_app
 
 .DEFAULT_GOAL := help
-.PHONY: help setup serve seed reset routes build-check check security notebooks bench plans docs docs-build test lint clean
+.PHONY: help setup serve seed reset routes build-check check security notebooks bench bench-scale plans docs docs-build test lint clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ notebooks: setup ## run every notebook in a fresh kernel; executed copies go to 
 
 bench: setup ## req/s and latency with wrk: stage 5, the last stage, a floor, a ceiling (APP=workshop: yours)
 	$(BIN)/python -m benchmarks.bench $(if $(APP),--app $(APP))
+
+bench-scale: setup ## p50 of every route at 1,000 and 100,000 articles, cache on and off (~11 min)
+	$(BIN)/python -m benchmarks.scale
 
 plans: setup ## EXPLAIN QUERY PLAN before and after lesson 6's indexes, into benchmarks/
 	$(BIN)/python -m benchmarks.plans
