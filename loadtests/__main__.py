@@ -1,7 +1,7 @@
-"""The command line: ``python -m loadtests load|compare|distributed|lab``.
+"""The command line: ``python -m loadtests load|compare|distributed|lab|data``.
 
-The Makefile targets ``load``, ``load-compare``, ``load-distributed`` and
-``lab`` call this; ``python -m loadtests COMMAND --help`` lists every option.
+The Makefile targets ``load``, ``load-compare``, ``load-distributed``, ``lab``
+and ``lab-data`` call this; ``python -m loadtests COMMAND --help`` lists every option.
 """
 
 from __future__ import annotations
@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 
 from .compare import Variant, compare, default_labels
-from .lab import run_lab
+from .lab import RESULTS, run_lab
 from .run import REPORTS, Load, measure, seconds, summary, user_classes
-from .server import LoadTestError, Target
+from .seeded import data_page
+from .server import BIN, LoadTestError, Target
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -59,6 +61,7 @@ def parser() -> argparse.ArgumentParser:
     versus.add_argument("--results", type=Path, help="also write a Markdown table and plot here")
     lab = commands.add_parser("lab", help="run the lab's experiments, write loadtests/results/")
     lab.add_argument("numbers", type=int, nargs="*", help="which (default: all)")
+    commands.add_parser("data", help="seed the lab's worlds, write loadtests/results/data.md")
     return top
 
 
@@ -67,6 +70,10 @@ def main(argv=None) -> int:
     try:
         if args.command == "lab":
             return run_lab(args.numbers, REPORTS / "lab")
+        if args.command == "data":
+            with tempfile.TemporaryDirectory(prefix="stagecraft-data-") as workdir:
+                print(data_page(BIN / "reference-app", RESULTS / "data.md", Path(workdir)))
+            return 0
         from reference_app import LAST_STAGE
 
         seconds(args.duration)  # a typo here should stop the run before any seeding

@@ -60,9 +60,11 @@ EXPERIMENTS = [
         Variant("stage 5: N+1 queries", Target(5, env=NO_CACHE), "Reader"),
         Variant("stage 6: batched", Target(6, env=NO_CACHE), "Reader"),
     ), Load(users=10, duration="30s", tags=("list",), think=0)),
+    # The world of `make lab-data`'s second column: 1,000 users, 100,000 articles.
     Experiment(2, "A missing index, on 100,000 articles", (
-        Variant("no index", Target(5, seed_articles=100_000), "Reader"),
-        Variant("indexed", Target(5, seed_articles=100_000, sql=(INDEXES,)), "Reader"),
+        Variant("no index", Target(5, seed_users=1_000, seed_articles=100_000), "Reader"),
+        Variant("indexed", Target(5, seed_users=1_000, seed_articles=100_000, sql=(INDEXES,)),
+                "Reader"),
     ), Load(users=10, duration="30s", tags=("list",))),
     Experiment(3, "Cache off, in-process and Redis, with 1 and 4 workers", (
         *cache_variants(1), *cache_variants(4),

@@ -8,6 +8,7 @@
 #   make load-compare A=6 B=6 A_WORKERS=1 B_WORKERS=4        # or two worker counts
 #   make load-distributed WORKERS=2          # a Locust master and 2 workers
 #   make lab EXP=1                           # a lab experiment -> loadtests/results/
+#   make lab-data                            # what the seed draws -> loadtests/results/data.md
 #
 # Every run serves the app itself (gunicorn, 127.0.0.1, a fresh seeded database),
 # stops by itself, and writes its reports into reports/.
@@ -56,7 +57,7 @@ LOAD_HOW  = --users $(USERS) --duration $(DURATION) --scenario "$(SCENARIO)" \
 LOAD_WHAT = $(if $(STAGE),--stage $(STAGE)) --app $(APP) --app-workers $(APP_WORKERS) \
             --env "$(APP_ENV)" --sql "$(SQL)"
 
-.PHONY: load load-compare load-distributed lab
+.PHONY: load load-compare load-distributed lab lab-data
 
 load: setup ## load-test a stage (STAGE= USERS=20 DURATION=20s SCENARIO=all SHAPE=step)
 	$(LOAD_RUN) load $(LOAD_HOW) $(LOAD_WHAT) $(if $(SHAPE),--shape $(SHAPE))
@@ -72,3 +73,6 @@ load-distributed: setup ## a Locust master and WORKERS=2 workers, all on 127.0.0
 
 lab: setup ## run the lab's experiments (EXP=1 or EXP="1 2"), writing loadtests/results/
 	$(LOAD_RUN) lab $(EXP)
+
+lab-data: setup ## seed the lab's two worlds and measure their long tail -> loadtests/results/data.md
+	$(LOAD_RUN) data

@@ -9,10 +9,9 @@ must not trip the login throttling that answers wrong passwords with 429.
 
 from __future__ import annotations
 
-from locust import tag, task
-
 # Locust puts this folder on the import path while it loads a locustfile.
-from locustfile import SEEDED_DOMAIN, SEEDED_PASSWORD, ConduitUser
+from conduit_user import SEEDED_DOMAIN, SEEDED_PASSWORD, ConduitUser
+from locust import tag, task
 
 
 class LoginStorm(ConduitUser):

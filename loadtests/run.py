@@ -26,7 +26,16 @@ from pathlib import Path
 from reference_app.servers import free_port, stop_process
 
 from . import report
-from .server import BIN, LoadTestError, Target, busy_seconds, cpu_seconds, routes, served
+from .server import (
+    BIN,
+    LoadTestError,
+    Target,
+    busy_seconds,
+    cast_file,
+    cpu_seconds,
+    routes,
+    served,
+)
 
 HERE = Path(__file__).parent
 REPORTS = Path("reports")
@@ -111,8 +120,10 @@ def locust_command(url: str, classes: list[str], load: Load, prefix: Path) -> li
     return [str(part) for part in command]
 
 
-def locust_env(load: Load) -> dict:
-    return {**STEP_DEFAULTS, **os.environ, "LOAD_THINK_SECONDS": str(load.think)}
+def locust_env(load: Load, workdir: Path | None = None) -> dict:
+    """Locust's environment: the think time, and the cast of the database in ``workdir``."""
+    cast = {"LOAD_CAST": str(cast_file(workdir))} if workdir else {}
+    return {**STEP_DEFAULTS, **os.environ, "LOAD_THINK_SECONDS": str(load.think), **cast}
 
 
 def time_limit(load: Load) -> float:
@@ -163,13 +174,13 @@ def measure(label: str, target: Target, classes: list[str], load: Load, out: Pat
                             "--expect-workers-max-wait", "30"]
         server_before, machine_before = cpu_seconds(app), busy_seconds()
         began = time.monotonic()
-        processes = [start(command, log, locust_env(load))]
+        processes = [start(command, log, locust_env(load, Path(workdir)))]
         try:
             for _ in range(workers):
                 processes.append(start(
                     [str(BIN / "locust"), "--worker", "--master-host", "127.0.0.1",
                      "--master-port", port, "-f", command[command.index("-f") + 1]],
-                    log, locust_env(load)))
+                    log, locust_env(load, Path(workdir))))
             deadline = began + time_limit(load)
             results = [finish(p, deadline + 15 * (p is not processes[0])) for p in processes]
         finally:

@@ -1,6 +1,7 @@
 """Serve the reference app for one load test, and stop it afterwards.
 
-``served(target, workdir)`` seeds a fresh database in ``workdir``, starts the
+``served(target, workdir)`` seeds a fresh database in ``workdir``, writes who
+the simulated users are there (``cast_file(workdir)``, see ``seeded``), starts the
 app at ``target.stage`` under gunicorn on a free port of 127.0.0.1, waits until
 it answers, and yields its URL. However the block ends (done, error, Ctrl-C),
 everything it started is stopped: the project's one server helper,
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reference_app.servers import Server, ServerError, app_server, gunicorn, redis_server
+
+from .seeded import write_cast
 
 BIN = Path(sys.executable).parent  # the venv's bin: reference-app and locust live here
 # From lesson 7 on, the app is served as it is deployed: `reference-app serve
@@ -51,7 +54,8 @@ class Target:
         app = "" if self.app == "reference_app" else f"{self.app} "
         prod = " (serve --prod)" if self.stage >= PROD_STAGE else ""
         parts = [f"{app}stage {self.stage}{prod}",
-                 f"{self.workers} worker{'s' * (self.workers != 1)}"]
+                 f"{self.workers} worker{'s' * (self.workers != 1)}",
+                 f"{self.seed_users:,} users and {self.seed_articles:,} articles"]
         parts += list(self.env) + [Path(path).name for path in self.sql]
         parts += ["redis"] * self.redis
         return ", ".join(parts)
@@ -137,6 +141,11 @@ def start(target: Target, env: dict, log: Path) -> Server:
                     env=env, log=log)
 
 
+def cast_file(workdir: Path) -> Path:
+    """Where ``served`` writes the cast: Locust reads it from ``LOAD_CAST``."""
+    return workdir / "cast.json"
+
+
 def seed(target: Target, env: dict) -> None:
     database = env["STAGECRAFT_DATABASE"]
     done = subprocess.run([BIN / "reference-app", "seed", "--db", database,  # noqa: S603
@@ -152,6 +161,7 @@ def seed(target: Target, env: dict) -> None:
             raise LoadTestError(f"{path}: {error}") from None
         finally:
             db.close()
+    write_cast(database, cast_file(Path(database).parent))
 
 
 def busy_seconds() -> float | None:

@@ -8,11 +8,14 @@ Nothing here asserts on speed; the numbers belong to the machine.
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
 import uuid
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -27,12 +30,20 @@ from loadtests.run import (  # noqa: E402
     Load,
     finish,
     locust_command,
+    locust_env,
     measure,
     seconds,
     start,
     user_classes,
 )
-from loadtests.server import LoadTestError, Target, check_settings, served  # noqa: E402
+from loadtests.seeded import cast, distribution, online_order  # noqa: E402
+from loadtests.server import (  # noqa: E402
+    LoadTestError,
+    Target,
+    cast_file,
+    check_settings,
+    served,
+)
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.skipif(not (BIN / "locust").exists() or not (BIN / "gunicorn").exists(),
@@ -55,35 +66,97 @@ def test_the_locustfiles_import_and_list_their_user_classes():
 @pytest.fixture(scope="module")
 def scenario_runs(tmp_path_factory):
     """Each user class for about 5 s against one gunicorn-served app, all at once
-    (one after another would take four times as long): {class: (exit code, stats)}."""
+    (one after another would take four times as long): {class: (exit code, stats,
+    failures, log)}, and the folder with the database. "Follower, lonely" is a
+    Follower whose cast names ada, who follows nobody: its feed is empty, and the
+    run must say so. "Follower, no cast" finds its data through the API alone."""
     if LAST_STAGE < 4:
         pytest.skip("the logged-in scenarios need stage 4")
     out = tmp_path_factory.mktemp("scenarios")
+    lonely = out / "lonely-cast.json"
+    lonely.write_text(json.dumps({"followers": ["ada"], "popular": [], "authors": []}))
+    runs = {name: ([name], cast_file(out)) for name in USER_CLASSES}
+    runs["Follower, lonely"] = (["Follower"], lonely)
+    runs["Follower, no cast"] = (["Follower"], None)  # as against another backend
     load = Load(users=2, duration="5s", think=0.2)
     with served(Target(LAST_STAGE, **SMALL), out) as (url, _):
-        processes = {name: start(locust_command(url, [name], load, out / name),
-                                 out / f"{name}.log", {**os.environ, "LOAD_THINK_SECONDS": "0.2"})
-                     for name in USER_CLASSES}
+        environ = {k: v for k, v in os.environ.items() if k != "LOAD_CAST"}
+        environ["LOAD_THINK_SECONDS"] = "0.2"
+        processes = {name: start(locust_command(url, classes, load, out / name),
+                                 out / f"{name}.log",
+                                 {**environ, **({"LOAD_CAST": str(cast)} if cast else {})})
+                     for name, (classes, cast) in runs.items()}
         deadline = time.monotonic() + 60
         codes = {name: finish(process, deadline)[0] for name, process in processes.items()}
-    return {name: (codes[name], report.read_stats(out / f"{name}_stats.csv"),
-                   report.failures(out / f"{name}_stats.csv"), (out / f"{name}.log").read_text())
-            for name in USER_CLASSES}
+    results = {name: (codes[name], report.read_stats(out / f"{name}_stats.csv"),
+                      report.failures(out / f"{name}_stats.csv"),
+                      (out / f"{name}.log").read_text())
+               for name in runs}
+    return results, out
 
 
 @pytest.mark.parametrize("user_class", USER_CLASSES)
 def test_each_user_class_runs_headless_without_a_failure(scenario_runs, user_class):
-    code, endpoints, failures, log = scenario_runs[user_class]
+    code, endpoints, failures, log = scenario_runs[0][user_class]
     assert endpoints[-1].requests > 0, log
     assert endpoints[-1].failures == 0, failures
     assert code == 0, log
 
 
 def test_requests_are_named_by_endpoint_not_by_url(scenario_runs):
-    endpoints = scenario_runs["Reader"][1]
+    endpoints = scenario_runs[0]["Reader"][1]
     names = {e.name for e in endpoints}
     assert "/api/articles/[slug]" in names
     assert not any("generated-article" in name for name in names)
+
+
+def requests(run) -> dict[str, int]:
+    return {e.label: e.requests for e in run[1][:-1]}
+
+
+def test_followers_log_in_as_seeded_readers_and_read_a_feed_that_is_not_empty(scenario_runs):
+    follower = scenario_runs[0]["Follower"]
+    made = requests(follower)
+    assert made.get("POST /api/users/login") == 2  # one per simulated user: the cast's
+    assert "POST /api/users" not in made  # nobody had to register
+    assert made.get("GET /api/articles/feed", 0) > 0
+    assert follower[1][-1].failures == 0, follower[2]  # an empty feed would be one
+
+
+def test_without_a_cast_a_follower_logs_in_as_an_author_it_found(scenario_runs):
+    code, endpoints, failures, log = scenario_runs[0]["Follower, no cast"]
+    made = requests(scenario_runs[0]["Follower, no cast"])
+    assert made.get("POST /api/users/login") == 2 and made.get("GET /api/articles/feed", 0) > 0
+    assert endpoints[-1].failures == 0, failures
+    assert code == 0, log
+
+
+def test_make_load_hands_locust_the_cast_that_served_wrote(tmp_path):
+    assert locust_env(Load(), tmp_path)["LOAD_CAST"] == str(cast_file(tmp_path))
+
+
+def test_a_follower_who_follows_nobody_fails_on_the_empty_feed(scenario_runs):
+    code, endpoints, failures, log = scenario_runs[0]["Follower, lonely"]
+    feed = next(e for e in endpoints if e.label == "GET /api/articles/feed")
+    assert feed.requests > 0 and feed.failures == feed.requests, log
+    assert any("ada follows authors with articles, but the feed is empty" in f
+               for f in failures), failures
+    assert code == 1
+
+
+def test_writers_comment_on_the_popular_articles_and_favourite_and_follow(scenario_runs):
+    runs, out = scenario_runs
+    assert {"POST /api/articles/[slug]/comments", "POST /api/articles/[slug]/favorite",
+            "POST /api/profiles/[username]/follow"} <= set(requests(runs["Writer"]))
+    popular = {slug for slug, _ in json.loads(cast_file(out).read_text())["popular"]}
+    with closing(sqlite3.connect(out / "load.db")) as db:
+        commented = db.execute(
+            "select a.slug, w.username = u.username from comments c"
+            " join users w on w.id = c.author_id join articles a on a.id = c.article_id"
+            " join users u on u.id = a.author_id where w.username like 'loadtest-%'").fetchall()
+    # On a popular article, or on the writer's own (which it may have deleted since).
+    on_popular = [slug for slug, own in commented if not own]
+    assert on_popular and set(on_popular) <= popular
 
 
 def test_distributed_mode_starts_and_stops_cleanly(tmp_path, monkeypatch):
@@ -176,6 +249,7 @@ def test_the_lab_page_names_every_experiment_and_includes_its_results():
     for experiment in EXPERIMENTS:
         assert f"make lab EXP={experiment.number}" in page
         assert f'--8<-- "{experiment.results.relative_to(ROOT)}"' in page
+    assert '--8<-- "loadtests/results/data.md"' in page and "make lab-data" in page
 
 
 def test_experiment_2_adds_exactly_the_indexes_that_stage_6_creates():
@@ -205,3 +279,69 @@ def test_a_results_file_says_what_ran_where_the_cpu_went_and_shows_the_plot(tmp_
     assert "| after | 90% | 30% | 40% |" in text
     assert "Other processes were busy during: before, after" in text
     assert "![Latency and throughput per run](results/exp9.png)" in text
+
+
+@pytest.fixture(scope="module")
+def seeded_world(tmp_path_factory):
+    from reference_app import Settings
+    from reference_app.seed import seed
+
+    folder = tmp_path_factory.mktemp("world")
+    settings = Settings(database=str(folder / "world.db"), instance_path=str(folder / "i"),
+                        argon2_time_cost=1, argon2_memory_kib=8, argon2_parallelism=1)
+    seed(settings.database, settings, users=40, articles=300)
+    return settings.database
+
+
+def test_the_cast_names_readers_who_follow_authors_with_articles(seeded_world):
+    chosen = cast(seeded_world)
+    assert chosen == cast(seeded_world)  # the same database, the same people, in order
+    followers = chosen["followers"]
+    assert len(followers) == len(set(followers)) >= 10
+    assert "ada" not in followers  # the demo data has her follow nobody
+    with closing(sqlite3.connect(seeded_world)) as db:
+        for name in followers:
+            feed = db.execute(
+                "select count(*) from users u join follows f on f.follower_id = u.id"
+                " join articles a on a.author_id = f.followed_id"
+                " where u.username = ? and u.password_hash is not null", [name]).fetchone()[0]
+            assert feed > 0, name
+        favourites = [db.execute("select count(*) from favorites f join articles a"
+                                 " on a.id = f.article_id where a.slug = ?", [slug]).fetchone()[0]
+                      for slug, _ in chosen["popular"]]
+        fans = [db.execute("select count(*) from follows f join users u on u.id = f.followed_id"
+                           " where u.username = ?", [name]).fetchone()[0]
+                for name in chosen["authors"]]
+    assert favourites == sorted(favourites, reverse=True) and favourites[0] > favourites[-1]
+    assert fans == sorted(fans, reverse=True) and fans[0] > fans[-1]
+
+
+def test_who_is_online_draws_the_active_readers_most_often_and_nobody_twice():
+    ranked = [f"reader{n}" for n in range(1, 201)]
+    order = online_order(ranked, 50)
+    assert len(order) == len(set(order)) == 50 and set(order) <= set(ranked)
+    top, bottom = set(ranked[:50]), set(ranked[150:])
+    assert len(top & set(order)) > 2 * len(bottom & set(order))
+    assert online_order(ranked[:4], 50) == online_order(ranked[:4], 50)  # at most half: 2
+    assert len(online_order(ranked[:4], 50)) == 2
+
+
+def test_the_distribution_counts_what_the_database_holds(seeded_world):
+    with closing(sqlite3.connect(seeded_world)) as db:
+        favourites, comments, follows = db.execute(
+            "select (select count(*) from favorites), (select count(*) from comments),"
+            " (select count(*) from follows)").fetchone()
+    shape = distribution(seeded_world)
+    assert shape["Favourites"].startswith(f"{favourites:,}, ")
+    assert shape["Comments"].startswith(f"{comments:,}, ")
+    assert shape["Follows"].startswith(f"{follows:,}, ")
+    assert shape["Authors of articles"].startswith("demo writes ")
+
+
+def test_a_results_table_says_how_big_the_seeded_world_was():
+    from loadtests.compare import default_labels
+
+    small, big = Target(5), Target(5, seed_users=1_000, seed_articles=100_000)
+    assert "1,000 users and 100,000 articles" in big.describe()
+    assert default_labels([small, big]) == ["50 users and 500 articles",
+                                            "1,000 users and 100,000 articles"]
