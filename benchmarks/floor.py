@@ -2,20 +2,24 @@
 
 A request to it still goes through everything lessons 5 to 7 put around every
 route: the body check, the plugins, the ETag, the security headers, the request
-id and the JSON access log line. Only the data work is gone: no store, no
-cache lookup, no query. A cache can make a route only as cheap as this, so in
-`make bench`:
+id, the metrics and the JSON access log line. Only the data work is gone: no
+store, no cache lookup, no query. A cache can make a route only as cheap as
+this, so in `make bench`:
 
 - the ceiling (hello.py) minus the floor is what that per-request work costs;
 - the floor minus cached tags is what the cache itself still costs.
 
-`make bench` serves it with the same gunicorn settings as the real app.
+`make bench` serves it as `serve --prod` serves the real app (``python -m
+benchmarks.floor``): the same gunicorn settings and logging, and metrics in
+multiprocess mode. `python -m benchmarks.profile_floor` takes it apart.
 """
 
+import argparse
 import dataclasses
 
 from reference_app import LAST_STAGE, Settings, create_app
 from reference_app.seed import TAGS
+from reference_app.serving import metrics_folder
 
 # The answer /api/tags gives for the seeded database: the same twenty names,
 # in the same order, so both responses have the same bytes to encode and hash.
@@ -26,6 +30,28 @@ def constant():
     return ANSWER
 
 
-# Built in each gunicorn worker, as `serve --prod` builds the real app.
-app = create_app(LAST_STAGE, dataclasses.replace(Settings.from_env(), production=True))
-app.route("/api/floor", "GET", constant)
+def build(settings: Settings | None = None):
+    """The last stage in production, with ``GET /api/floor`` added."""
+    settings = settings or dataclasses.replace(Settings.from_env(), production=True)
+    app = create_app(LAST_STAGE, settings)
+    app.route("/api/floor", "GET", constant)
+    return app
+
+
+def main(argv=None) -> int:
+    """Serve the floor exactly as ``reference-app serve --prod`` serves the app."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.floor")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    with metrics_folder():  # before anything imports prometheus_client, as serve --prod does
+        from reference_app.deployment.server import ProductionServer
+
+        ProductionServer(build, bind=f"127.0.0.1:{args.port}", workers=args.workers).run()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+else:  # imported by gunicorn (or a test): built in each worker, as the real app is
+    app = build()

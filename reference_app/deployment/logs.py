@@ -34,8 +34,8 @@ class AccessLog:
 
     def __call__(self, app):
         def logged(environ, start_response):
-            sent = environ.get("HTTP_X_REQUEST_ID", "")
-            request_id = sent if REQUEST_ID.fullmatch(sent) else secrets.token_hex(16)
+            sent = environ.get("HTTP_X_REQUEST_ID")
+            request_id = sent if sent and REQUEST_ID.fullmatch(sent) else secrets.token_hex(16)
             environ[REQUEST_ID_KEY] = request_id
             started, status = time.perf_counter(), []
 
@@ -70,7 +70,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "time": self.utc_time(record),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -80,8 +80,17 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry)
 
+    # Many lines a second share their second: format it once (in UTC, like
+    # everything else in the app), and only add the milliseconds per line.
+    last_second = (0, "1970-01-01T00:00:00")
 
-JsonFormatter.converter = time.gmtime  # times in UTC, like everything else in the app
+    def utc_time(self, record: logging.LogRecord) -> str:
+        second, text = self.last_second
+        if int(record.created) != second:
+            second = int(record.created)
+            text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+            self.last_second = (second, text)  # one assignment: safe between threads
+        return f"{text}.{int(record.msecs):03d}Z"
 
 # logging.config.dictConfig settings: gunicorn.conf.py hands them to gunicorn,
 # so its own messages and the app's come out as JSON, on standard output.

@@ -15,6 +15,7 @@ its numbers to files in one folder, and ``/metrics`` adds them all up.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 
@@ -58,6 +59,11 @@ class RequestMetrics:
         self.in_progress = Gauge(
             "stagecraft_http_requests_in_progress", "Requests being answered now.",
             registry=self.registry, multiprocess_mode="livesum")
+        # labels() checks its arguments and takes a lock on every call, to find
+        # the same few series again and again: remember each one it returns.
+        # (The labels are bounded, see labels() below, so this cache is too.)
+        self.requests_for = functools.lru_cache(maxsize=None)(self.requests.labels)
+        self.duration_for = functools.lru_cache(maxsize=None)(self.duration.labels)
 
     def __call__(self, app):
         def measured(environ, start_response):
@@ -79,8 +85,8 @@ class RequestMetrics:
 
     def record(self, environ, status: str, started: float) -> None:
         method, route = labels(environ)
-        self.requests.labels(method, route, status).inc()
-        self.duration.labels(method, route).observe(time.perf_counter() - started)
+        self.requests_for(method, route, status).inc()
+        self.duration_for(method, route).observe(time.perf_counter() - started)
 # --8<-- [end:middleware]
 
 

@@ -28,6 +28,11 @@ class SecureHeaders:
 
     def __init__(self, settings):
         self.settings = settings
+        # The same for every response: built once here, not once per request.
+        self.always = [("X-Content-Type-Options", "nosniff"),
+                       ("Referrer-Policy", "strict-origin-when-cross-origin"),
+                       ("Content-Security-Policy", PAGE_CSP)]
+        self.hsts = [("Strict-Transport-Security", "max-age=31536000; includeSubDomains")]
 
     def __call__(self, app):
         def secured(environ, start_response):
@@ -38,20 +43,18 @@ class SecureHeaders:
 
     def headers(self, environ, headers: list) -> list:
         """The app's headers, with ours added (or, for Cache-Control, replacing)."""
-        headers = list(headers)
-        headers += [("X-Content-Type-Options", "nosniff"),
-                    ("Referrer-Policy", "strict-origin-when-cross-origin"),
-                    ("Content-Security-Policy", PAGE_CSP)]
+        headers = [*headers, *self.always]  # a new list: the app's stays as it was
         if self.settings.behind_tls or environ.get("wsgi.url_scheme") == "https":
-            headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+            headers += self.hsts
         if personal(environ):
             headers = [(k, v) for k, v in headers if k.lower() != "cache-control"]
             headers.append(("Cache-Control", "no-store"))
-        content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
         new_cookie = environ.get(NEW_COOKIE_KEY)
-        if new_cookie and content_type.startswith("text/html"):  # pages only
+        if new_cookie and is_page(headers):  # pages only
             headers.append(("Set-Cookie", self.csrf_cookie(new_cookie)))
-        return headers + self.cors(environ)
+        if "HTTP_ORIGIN" in environ:  # no Origin, no CORS: most requests have none
+            headers += self.cors(environ)
+        return headers
     # --8<-- [end:headers]
 
     def csrf_cookie(self, value: str) -> str:
@@ -74,6 +77,13 @@ class SecureHeaders:
 
 def personal(environ) -> bool:
     """Does this request carry credentials, or is it about logging in?"""
-    cookies = SimpleCookie(environ.get("HTTP_COOKIE", ""))
-    return bool(environ.get("HTTP_AUTHORIZATION") or SESSION_COOKIE in cookies
-                or environ.get("PATH_INFO") in AUTH_PATHS)
+    if environ.get("HTTP_AUTHORIZATION") or environ.get("PATH_INFO") in AUTH_PATHS:
+        return True
+    cookies = environ.get("HTTP_COOKIE", "")
+    # Parsing cookies costs more than the rest of this middleware: look first.
+    return SESSION_COOKIE in cookies and SESSION_COOKIE in SimpleCookie(cookies)
+
+
+def is_page(headers: list) -> bool:
+    content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+    return content_type.startswith("text/html")

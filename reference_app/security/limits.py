@@ -23,19 +23,22 @@ class RequestLimits:
 
     # --8<-- [start:check]
     def check(self):
-        length, limit = request.content_length, self.settings.max_body_bytes
-        chunked = "chunked" in request.get_header("Transfer-Encoding", "").lower()
+        # Read from the WSGI environ: it runs on every request, and Bottle's
+        # request.headers would build a dict of all the headers for one of them.
+        environ, limit = request.environ, self.settings.max_body_bytes
+        length = request.content_length
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         if length > limit:
             raise too_large(limit)
         if chunked:  # no length to check up front: count the bytes as they are read
-            request.environ["wsgi.input"] = CappedReader(request.environ["wsgi.input"], limit)
+            environ["wsgi.input"] = CappedReader(environ["wsgi.input"], limit)
         if not is_api():
             return
-        if request.method == "OPTIONS" and self.settings.cors_origins:
+        method = request.method
+        if method == "OPTIONS" and self.settings.cors_origins:
             raise preflight()
-        kind = request.content_type.split(";")[0].strip().lower()
-        if (length > 0 or chunked) and request.method in ("POST", "PUT", "PATCH") \
-                and kind != "application/json":
+        if (length > 0 or chunked) and method in ("POST", "PUT", "PATCH") \
+                and request.content_type.split(";")[0].strip().lower() != "application/json":
             raise api_error(415, "body", "must be JSON (Content-Type: application/json)")
     # --8<-- [end:check]
 

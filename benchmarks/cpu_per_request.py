@@ -1,0 +1,127 @@
+"""CPU time per request of the floor and of the ceiling, under gunicorn.
+
+Run it with ``.venv/bin/python -m benchmarks.cpu_per_request`` (about a minute).
+
+It serves the ceiling (hello.py) and the floor (floor.py) as `make bench`
+does, loads each with wrk, and divides the CPU time the gunicorn workers used
+by the requests they answered. Requests per second move with whatever else
+the machine is doing; the CPU a request costs moves much less, so this is the
+figure to watch while making the middleware cheaper. Since a busy worker
+spends all its time on requests, the ratio of the two CPU costs predicts the
+ratio `make bench` measures in requests per second.
+
+It writes the table to benchmarks/cpu_per_request.md, which lesson 7 includes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from reference_app import Settings
+from reference_app.deployment.server import GUNICORN_CONF
+from reference_app.seed import seed
+from reference_app.servers import Server, gunicorn
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "cpu_per_request.md"
+
+
+def worker_cpu(server: Server) -> float:
+    """Seconds of CPU (user + system) the server's workers have used so far."""
+    total = 0.0
+    for worker in psutil.Process(server.process.pid).children(recursive=True):
+        times = worker.cpu_times()
+        total += times.user + times.system
+    return total
+
+
+def cpu_per_request(server: Server, path: str, seconds: int, connections: int) -> float:
+    """Microseconds of worker CPU per request, over one wrk run."""
+    before = worker_cpu(server)
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", server.url + path],
+        capture_output=True, text=True, check=True).stdout
+    used = worker_cpu(server) - before
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    if "Non-2xx" in output or requests == 0:
+        raise SystemExit(f"cpu_per_request: {path} failed:\n{output}")
+    return used / requests * 1e6
+
+
+def measure(seconds: int, connections: int, rounds: int) -> dict[str, list[float]]:
+    """Each server's µs per request, round by round (they take turns)."""
+    env = {**os.environ, "STAGECRAFT_JWT_SECRET": secrets.token_urlsafe(48)}
+    with tempfile.TemporaryDirectory() as scratch:
+        database = f"{scratch}/cpu.db"
+        seed(database, Settings(instance_path=scratch), users=5, articles=10)
+        env.update(STAGECRAFT_INSTANCE_PATH=scratch, STAGECRAFT_DATABASE=database)
+        # Both exactly as bench.py serves them.
+        hello = gunicorn("benchmarks.hello:app", workers=2, config=GUNICORN_CONF, env=env,
+                         cwd=ROOT, log=Path(scratch, "hello.log"))
+        floor = Server([sys.executable, "-m", "benchmarks.floor", "--port", "{port}"],
+                       env=env, cwd=ROOT, log=Path(scratch, "floor.log"), name="floor")
+        with hello, floor:
+            runs = {"hello": (hello, "/hello"), "floor": (floor, "/api/floor")}
+            for server, path in runs.values():  # warm up: imports, caches, first forks
+                cpu_per_request(server, path, 1, connections)
+            samples = {name: [] for name in runs}
+            for number in range(1, rounds + 1):
+                print(f"round {number} of {rounds}", file=sys.stderr)
+                for name, (server, path) in runs.items():
+                    samples[name].append(cpu_per_request(server, path, seconds, connections))
+    return samples
+
+
+def table(samples: dict, seconds: int, connections: int, rounds: int) -> str:
+    hello, floor = (statistics.median(samples[name]) for name in ("hello", "floor"))
+    spread = ", ".join(f"{h / f:.2f}" for h, f in zip(samples["hello"], samples["floor"],
+                                                        strict=True))
+    return "\n".join([
+        f"Measured by `python -m benchmarks.cpu_per_request` on {time.strftime('%Y-%m-%d')}: "
+        f"Python {platform.python_version()}, gunicorn with 2 workers as `make bench` runs "
+        f"it, `wrk -t1 -c{connections} -d{seconds}s`, the median of {rounds} interleaved "
+        "rounds. CPU time of the worker processes (user + system) divided by the "
+        "requests they answered.",
+        "",
+        "| Server | CPU µs per request | Ceiling's CPU / this |",
+        "|---|---:|---:|",
+        f"| `GET /hello` (the ceiling) | {hello:.0f} | 1.00 |",
+        f"| `GET /api/floor` (the floor) | {floor:.0f} | {hello / floor:.2f} |",
+        "",
+        f"The floor costs {floor - hello:.0f} µs of CPU per request more than the ceiling: "
+        "the last stage's per-request work, and its bigger answer. "
+        f"The floor can answer about {hello / floor:.2f}× the ceiling's requests per "
+        f"second (round by round: {spread}).",
+    ]) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.cpu_per_request",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=5, help="per wrk run (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; the median counts")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
+    parser.add_argument("--output", default=str(RESULTS), help="where to write the table")
+    args = parser.parse_args(argv)
+    samples = measure(args.seconds, args.connections, args.rounds)
+    text = table(samples, args.seconds, args.connections, args.rounds)
+    print(text)
+    Path(args.output).write_text(text)
+    print(f"written to {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
