@@ -124,6 +124,7 @@ def test_code_that_scrolls_sideways_scrolls_from_the_keyboard(browser, site_url)
     arrow keys scroll it."""
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": 320, "height": 900, "deviceScaleFactor": 1, "mobile": True})
@@ -144,4 +145,7 @@ def test_code_that_scrolls_sideways_scrolls_from_the_keyboard(browser, site_url)
     assert code.get_attribute("aria-label").startswith("Code block 1")
     assert code.get_property("scrollLeft") == 0
     ActionChains(browser).send_keys(Keys.ARROW_RIGHT * 5).perform()
-    assert code.get_property("scrollLeft") > 0, "the arrow keys did not scroll the code"
+    # The browser may scroll smoothly, over several frames: wait for it (bounded),
+    # rather than reading scrollLeft in the same instant.
+    WebDriverWait(browser, 5, poll_frequency=0.05).until(
+        lambda _: code.get_property("scrollLeft") > 0, "the arrow keys did not scroll the code")
