@@ -13,16 +13,13 @@ module; under CI (CI=true) it fails instead.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import json
 import os
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import axe
 import pytest
-from conftest import headless_chromium, need_program
+from conftest import headless_chromium, need_program, serve_folder
 
 PAGES = {"home": "", "lesson 6": "lessons/06_caching/", "notebook 6": "notebooks/06_caching/"}
 # mkdocs.yml's palettes, in order: Material remembers the reader's choice in
@@ -50,11 +47,6 @@ return [...document.querySelectorAll(".md-content :is(pre, pre > code, .highligh
 """
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # one line per request would drown pytest's output
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(request):
     need_program("chromium")
@@ -67,16 +59,8 @@ def site_url(request):
                 pytest.fail(f"CI must run this test, but {module} is not installed")
             pytest.skip(f"{module} is not installed (pip install -e '.[dev]')")
     site_dir = request.getfixturevalue("built_site")  # after the checks above: they may skip
-    handler = functools.partial(QuietHandler, directory=str(site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_folder(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -10,14 +10,11 @@ the reason. Under CI (CI=true) it fails instead: CI must run it.
 
 from __future__ import annotations
 
-import functools
 import os
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import headless_chromium
+from conftest import headless_chromium, serve_folder
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
@@ -50,24 +47,11 @@ def webdriver_module():
     return webdriver
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # one line per request would drown pytest's output
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(webdriver_module, request):
     site_dir = request.getfixturevalue("built_site")  # after the checks above: they may skip
-    handler = functools.partial(QuietHandler, directory=str(site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_folder(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
