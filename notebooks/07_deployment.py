@@ -19,7 +19,6 @@
 # database and the backups are in a temporary folder, removed in the last cell.
 
 # %%
-import http.client
 import json
 import os
 import shutil
@@ -39,7 +38,7 @@ from reference_app.deployment.backups import integrity
 from reference_app.seed import DEMO_PASSWORD
 from reference_app.servers import redis_server
 
-from helpers import Scratch
+from helpers import Scratch, request
 
 scratch = Scratch()  # a temporary folder for the database and the backups
 database = scratch.seeded(users=10, articles=60).database
@@ -52,24 +51,6 @@ CLI = [sys.executable, "-m", "reference_app"]
 
 # %%
 # Tools for talking to a running server, and for reading what it writes.
-def request(server, method: str, path: str, body=None, headers=None):
-    """(status, headers, parsed body) over real HTTP to ``server``."""
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    try:
-        data = json.dumps(body) if body is not None else None
-        connection.request(method, path, body=data, headers={
-            **({"Content-Type": "application/json"} if data else {}), **(headers or {})})
-        response = connection.getresponse()
-        raw = response.read().decode()
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            pass  # not JSON: keep the text
-        return response.status, response.headers, raw
-    finally:
-        connection.close()
-
-
 def log_entries(server) -> list[dict]:
     """The JSON lines of its output, parsed; the one plain line (from the CLI) as text."""
     return [json.loads(line) if line.startswith("{") else {"message": line}

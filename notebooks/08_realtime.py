@@ -19,7 +19,6 @@
 # removed in the last cell.
 
 # %%
-import http.client
 import json
 import shutil
 import socket
@@ -34,7 +33,7 @@ import psutil
 from reference_app.seed import DEMO_PASSWORD
 from reference_app.servers import gunicorn, redis_server
 
-from helpers import Scratch, client_for
+from helpers import Scratch, client_for, request
 
 scratch = Scratch()  # a temporary folder for the database and the servers' files
 database = scratch.seeded(users=5, articles=20).database
@@ -44,25 +43,8 @@ QUICK = {"STAGECRAFT_LIVE_HEARTBEAT_SECONDS": "1"}
 
 
 # %%
-# Tools: plain HTTP requests, and a stream read the way a browser's EventSource reads it.
-def request(server, method: str, path: str, body=None, headers=None):
-    """(status, headers, parsed body) over real HTTP to ``server``."""
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    try:
-        data = json.dumps(body) if body is not None else None
-        connection.request(method, path, body=data, headers={
-            **({"Content-Type": "application/json"} if data else {}), **(headers or {})})
-        response = connection.getresponse()
-        raw = response.read().decode()
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            pass  # not JSON: keep the text
-        return response.status, response.headers, raw
-    finally:
-        connection.close()
-
-
+# A tool: a stream read the way a browser's EventSource reads it. (Plain HTTP requests
+# are helpers.request, as in notebook 7.)
 class Stream:
     """An open GET of an article's live comments, on a socket of its own.
 

@@ -20,7 +20,9 @@ A notebook's kernel runs in this folder, so ``import helpers`` finds this file.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import importlib.util
+import json
 import logging
 import os
 import secrets
@@ -113,6 +115,25 @@ class Scratch:
         AUDIT.handlers.clear()
         AUDIT.propagate = True
         self._directory.cleanup()
+
+
+def request(server, method: str, path: str, body=None, headers=None, timeout: float = 30):
+    """(status, headers, parsed body) over real HTTP to a running ``server``: the body
+    sent as JSON, the answer parsed as JSON when it is JSON, else kept as text."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
+    try:
+        data = json.dumps(body) if body is not None else None
+        connection.request(method, path, body=data, headers={
+            **({"Content-Type": "application/json"} if data else {}), **(headers or {})})
+        response = connection.getresponse()
+        raw = response.read().decode()
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            pass  # not JSON: keep the text
+        return response.status, response.headers, raw
+    finally:
+        connection.close()
 
 
 def import_file(path: Path, name: str | None = None):
