@@ -77,6 +77,18 @@ def warm(url: str) -> None:
             response.read()
 
 
+def floor_server(env: dict, scratch: str) -> Server:
+    """The last stage plus a constant route, served as ``serve --prod`` serves the app."""
+    return Server([sys.executable, "-m", "benchmarks.floor", "--port", "{port}"],
+                  env=env, cwd=ROOT, log=Path(scratch, "floor.log"), name="floor")
+
+
+def hello_server(env: dict, scratch: str) -> Server:
+    """Bottle's hello-world, under the same gunicorn settings as the floor."""
+    return gunicorn("benchmarks.hello:app", workers=2, config=GUNICORN_CONF, env=env,
+                    cwd=ROOT, log=Path(scratch, "hello.log"))
+
+
 def measure(seconds: int, connections: int, rounds: int, app_module: str = "reference_app") -> dict:
     """wrk's figures for every run, round by round: {(server, route): [figures]}.
 
@@ -99,21 +111,14 @@ def measure(seconds: int, connections: int, rounds: int, app_module: str = "refe
             return app_server(stage=stage, database=database, workers=2, env=env,
                               app=app_module, log=Path(scratch, f"stage{stage}.log"))
 
-        def floor():  # the last stage plus a constant route, served as serve --prod serves
-            return Server([sys.executable, "-m", "benchmarks.floor", "--port", "{port}"],
-                          env=env, cwd=ROOT, log=Path(scratch, "floor.log"), name="floor")
-
-        def hello():  # Bottle's hello-world, with the same gunicorn settings
-            return gunicorn("benchmarks.hello:app", workers=2, config=GUNICORN_CONF, env=env,
-                            cwd=ROOT, log=Path(scratch, "hello.log"))
-
         runs = {}
         # Stage 5 starts first, on the file as seeded: lesson 6's indexes do not
         # exist until the last stage starts and creates them.
         with app(5) as stage_5:
             warm(stage_5.url)
             runs.update({(5, name): stage_5.url + path for name, path in ROUTES.items()})
-            with app(LAST_STAGE) as last, floor() as constant, hello() as bare:
+            with app(LAST_STAGE) as last, floor_server(env, scratch) as constant, \
+                    hello_server(env, scratch) as bare:
                 warm(last.url)
                 runs.update({("last", name): last.url + path for name, path in ROUTES.items()})
                 runs[("floor", "floor")] = constant.url + "/api/floor"

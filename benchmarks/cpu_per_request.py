@@ -29,10 +29,10 @@ from pathlib import Path
 
 import psutil
 
+from benchmarks.bench import floor_server, hello_server
 from reference_app import Settings
-from reference_app.deployment.server import GUNICORN_CONF
 from reference_app.seed import seed
-from reference_app.servers import Server, gunicorn
+from reference_app.servers import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "cpu_per_request.md"
@@ -68,10 +68,7 @@ def measure(seconds: int, connections: int, rounds: int) -> dict[str, list[float
         seed(database, Settings(instance_path=scratch), users=5, articles=10)
         env.update(STAGECRAFT_INSTANCE_PATH=scratch, STAGECRAFT_DATABASE=database)
         # Both exactly as bench.py serves them.
-        hello = gunicorn("benchmarks.hello:app", workers=2, config=GUNICORN_CONF, env=env,
-                         cwd=ROOT, log=Path(scratch, "hello.log"))
-        floor = Server([sys.executable, "-m", "benchmarks.floor", "--port", "{port}"],
-                       env=env, cwd=ROOT, log=Path(scratch, "floor.log"), name="floor")
+        hello, floor = hello_server(env, scratch), floor_server(env, scratch)
         with hello, floor:
             runs = {"hello": (hello, "/hello"), "floor": (floor, "/api/floor")}
             for server, path in runs.values():  # warm up: imports, caches, first forks
