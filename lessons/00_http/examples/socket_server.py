@@ -135,9 +135,12 @@ def serve(host: str = HOST, port: int = 8000, ready=None,
         listener.listen()
         if ready is not None:
             ready(listener.getsockname()[1])
-        while not stop.is_set():
+        while True:
             conn, _address = listener.accept()  # blocks until a client connects
-            if stop.is_set():  # the wake-up connection from ServerHandle.stop()
+            # Check the flag only here, after accept(): if we checked it before,
+            # the listener could close while ServerHandle.stop()'s wake-up
+            # connection is still queued, and that connection would be reset.
+            if stop.is_set():
                 conn.close()
                 break
             try:
