@@ -1,6 +1,6 @@
 """CPU time per request of the floor and of the ceiling, under gunicorn.
 
-Run it with ``.venv/bin/python -m benchmarks.cpu_per_request`` (about a minute).
+Run it with ``.venv/bin/python -m benchmarks.cpu_per_request`` (about two minutes).
 
 It serves the ceiling (hello.py) and the floor (floor.py) as `make bench`
 does, loads each with wrk, and divides the CPU time the gunicorn workers used
@@ -16,6 +16,7 @@ It writes the table to benchmarks/cpu_per_request.md, which lesson 7 includes.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -29,13 +30,16 @@ from pathlib import Path
 
 import psutil
 
-from benchmarks.bench import floor_server, hello_server
+from benchmarks.bench import TARGETS, floor_server, hello_server
 from reference_app import Settings
+from reference_app.deployment.server import GUNICORN_CONF
 from reference_app.seed import seed
-from reference_app.servers import Server
+from reference_app.servers import Server, gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "cpu_per_request.md"
+# make bench's target for the floor against the ceiling
+TARGET = next(least for what, _, _, least in TARGETS if what == "the floor vs the ceiling")
 
 
 def worker_cpu(server: Server) -> float:
@@ -67,10 +71,14 @@ def measure(seconds: int, connections: int, rounds: int) -> dict[str, list[float
         database = f"{scratch}/cpu.db"
         seed(database, Settings(instance_path=scratch), users=5, articles=10)
         env.update(STAGECRAFT_INSTANCE_PATH=scratch, STAGECRAFT_DATABASE=database)
-        # Both exactly as bench.py serves them.
+        # The ceiling and the floor exactly as bench.py serves them; the replay
+        # under the same gunicorn settings as the ceiling.
         hello, floor = hello_server(env, scratch), floor_server(env, scratch)
-        with hello, floor:
-            runs = {"hello": (hello, "/hello"), "floor": (floor, "/api/floor")}
+        replay = gunicorn("benchmarks.replay:app", workers=2, config=GUNICORN_CONF, env=env,
+                          cwd=ROOT, log=Path(scratch, "replay.log"), name="replay")
+        with hello, replay, floor:
+            runs = {"hello replayed": (replay, "/hello"), "hello": (hello, "/hello"),
+                    "floor replayed": (replay, "/api/floor"), "floor": (floor, "/api/floor")}
             for server, path in runs.values():  # warm up: imports, caches, first forks
                 cpu_per_request(server, path, 1, connections)
             samples = {name: [] for name in runs}
@@ -81,10 +89,23 @@ def measure(seconds: int, connections: int, rounds: int) -> dict[str, list[float
     return samples
 
 
-def table(samples: dict, seconds: int, connections: int, rounds: int) -> str:
-    hello, floor = (statistics.median(samples[name]) for name in ("hello", "floor"))
+def warm_loop() -> dict[str, float]:
+    """The same two apps' µs per request in a warm loop, with no server: measured
+    by profile_floor.py in a fresh process, set up as a gunicorn worker is."""
+    output = subprocess.run([sys.executable, "-m", "benchmarks.profile_floor", "--warm-only"],
+                            capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    return json.loads(output)
+
+
+def table(samples: dict, warm: dict, seconds: int, connections: int, rounds: int) -> str:
+    cost = {name: statistics.median(figures) for name, figures in samples.items()}
+    hello, floor = cost["hello"], cost["floor"]
     spread = ", ".join(f"{h / f:.2f}" for h, f in zip(samples["hello"], samples["floor"],
                                                         strict=True))
+    names = {"hello replayed": "the ceiling's answer, replayed by a bare WSGI app",
+             "hello": "`GET /hello` (the ceiling: Bottle)",
+             "floor replayed": "the floor's answer, replayed by a bare WSGI app",
+             "floor": "`GET /api/floor` (the floor: the last stage)"}
     return "\n".join([
         f"Measured by `python -m benchmarks.cpu_per_request` on {time.strftime('%Y-%m-%d')}: "
         f"Python {platform.python_version()}, gunicorn with 2 workers as `make bench` runs "
@@ -94,13 +115,34 @@ def table(samples: dict, seconds: int, connections: int, rounds: int) -> str:
         "",
         "| Server | CPU µs per request | Ceiling's CPU / this |",
         "|---|---:|---:|",
-        f"| `GET /hello` (the ceiling) | {hello:.0f} | 1.00 |",
-        f"| `GET /api/floor` (the floor) | {floor:.0f} | {hello / floor:.2f} |",
+        *(f"| {names[name]} | {cost[name]:.0f} | {hello / cost[name]:.2f} |" for name in names),
         "",
-        f"The floor costs {floor - hello:.0f} µs of CPU per request more than the ceiling: "
-        "the last stage's per-request work, and its bigger answer. "
-        f"The floor can answer about {hello / floor:.2f}× the ceiling's requests per "
-        f"second (round by round: {spread}).",
+        f"The floor costs {floor - hello:.0f} µs of CPU per request more than the ceiling, "
+        f"and can answer about {hello / floor:.2f}× the ceiling's requests per second "
+        f"(round by round: {spread}). Apart:",
+        "",
+        f"- gunicorn alone, writing the ceiling's answer: {cost['hello replayed']:.0f} µs;",
+        f"- Bottle, to answer hello-world: {hello - cost['hello replayed']:.0f} µs;",
+        "- gunicorn writing the floor's longer answer instead of the ceiling's: "
+        f"{cost['floor replayed'] - cost['hello replayed']:.0f} µs;",
+        "- everything the last stage runs per request, Bottle included: "
+        f"{floor - cost['floor replayed']:.0f} µs.",
+        "",
+        "The same Python costs more under load than in a warm loop, with the "
+        "caches it finds cold and the cores it shares with wrk and the other worker "
+        "(the warm loop is `python -m benchmarks.profile_floor`'s, in this same run):",
+        "",
+        "| Python per request | In a warm loop, µs | Under gunicorn, µs of CPU | Ratio |",
+        "|---|---:|---:|---:|",
+        *(f"| {what} | {warm[name]:.0f} | {cost[name] - cost[name + ' replayed']:.0f} | "
+          f"{(cost[name] - cost[name + ' replayed']) / warm[name]:.1f}× |"
+          for what, name in (("Bottle's hello-world", "hello"),
+                             ("the last stage answering a constant", "floor"))),
+        "",
+        f"At {TARGET}× the ceiling, the floor could cost {hello / TARGET - hello:.0f} µs "
+        f"more than the ceiling, {(hello / TARGET - hello) / (hello - cost['hello replayed']):.1f} "
+        "times what Bottle costs for hello-world: that is the budget for everything the "
+        "last stage adds.",
     ]) + "\n"
 
 
@@ -113,7 +155,7 @@ def main(argv=None) -> int:
     parser.add_argument("--output", default=str(RESULTS), help="where to write the table")
     args = parser.parse_args(argv)
     samples = measure(args.seconds, args.connections, args.rounds)
-    text = table(samples, args.seconds, args.connections, args.rounds)
+    text = table(samples, warm_loop(), args.seconds, args.connections, args.rounds)
     print(text)
     Path(args.output).write_text(text)
     print(f"written to {args.output}", file=sys.stderr)

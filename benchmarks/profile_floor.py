@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import json
 import logging.config
 import os
 import platform
@@ -190,6 +191,17 @@ def production_like(scratch: str) -> None:
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
 
 
+def warm_loop(requests: int, repeats: int) -> dict[str, float]:
+    """µs per request of the ceiling's app and of the floor, in this process."""
+    with tempfile.TemporaryDirectory() as scratch:
+        production_like(scratch)
+        from benchmarks import floor, hello
+
+        hello_us, floor_us = per_request([hello.app, floor.build()], ["/hello", "/api/floor"],
+                                         requests, repeats)
+    return {"hello": hello_us, "floor": floor_us}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile_floor",
                                      description=__doc__.split("\n")[0])
@@ -198,7 +210,13 @@ def main(argv=None) -> int:
     parser.add_argument("--top", type=int, default=15, help="functions in the profile")
     parser.add_argument("--output", default=str(RESULTS), help="where to write the tables")
     parser.add_argument("--label", default="", help="a sentence to start the file with")
+    parser.add_argument("--warm-only", action="store_true",
+                        help="print only the ceiling's and the floor's µs, as JSON "
+                             "(cpu_per_request.py asks for them)")
     args = parser.parse_args(argv)
+    if args.warm_only:
+        print(json.dumps(warm_loop(args.requests, args.repeats)))
+        return 0
     with tempfile.TemporaryDirectory() as scratch:
         production_like(scratch)
         from benchmarks import floor, hello

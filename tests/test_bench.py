@@ -15,7 +15,7 @@ import sys
 import pytest
 from webtest import TestApp
 
-from benchmarks import bench, profile_floor, scale, scale_routes
+from benchmarks import bench, cpu_per_request, profile_floor, scale, scale_routes
 from reference_app.seed import seed
 
 
@@ -226,3 +226,29 @@ def test_the_results_file_states_every_target_of_make_bench():
     text = bench.RESULTS.read_text(encoding="utf-8")
     for what, *_ in bench.TARGETS:
         assert f"- {what}: " in text, f"{what}: run make bench"
+
+
+def test_the_replay_answers_the_floors_and_the_ceilings_bytes(floor_client, monkeypatch):
+    # cpu_per_request.py splits the floor's cost into gunicorn's and the app's by
+    # serving the same answers from a bare WSGI app: they must be the same bytes.
+    monkeypatch.delitem(sys.modules, "benchmarks.replay", raising=False)
+    replay = TestApp(importlib.import_module("benchmarks.replay").app)
+    from benchmarks import hello
+
+    for app, path in ((floor_client, "/api/floor"), (TestApp(hello.app), "/hello")):
+        real, replayed = app.get(path), replay.get(path)
+        assert replayed.body == real.body
+        assert sorted(replayed.headers.keys()) == sorted(real.headers.keys())
+
+
+def test_the_cpu_table_splits_the_gap_into_server_and_app():
+    samples = {"hello replayed": [500.0], "hello": [560.0], "floor replayed": [520.0],
+               "floor": [800.0]}
+    text = cpu_per_request.table(samples, {"hello": 20.0, "floor": 100.0}, 5, 16, 1)
+    assert "| `GET /api/floor` (the floor: the last stage) | 800 | 0.70 |" in text
+    assert "- Bottle, to answer hello-world: 60 µs;" in text
+    assert "longer answer instead of the ceiling's: 20 µs;" in text
+    assert "- everything the last stage runs per request, Bottle included: 280 µs." in text
+    assert "| Bottle's hello-world | 20 | 60 | 3.0× |" in text
+    # 560 / 0.85 - 560 = 99 µs of budget, 1.6 times Bottle's 60 µs
+    assert "could cost 99 µs more than the ceiling, 1.6 times" in text
