@@ -252,3 +252,10 @@ def test_the_cpu_table_splits_the_gap_into_server_and_app():
     assert "| Bottle's hello-world | 20 | 60 | 3.0× |" in text
     # 560 / 0.85 - 560 = 99 µs of budget, 1.6 times Bottle's 60 µs
     assert "could cost 99 µs more than the ceiling, 1.6 times" in text
+
+
+def test_the_json_table_gives_each_answer_both_libraries_and_the_speed_up():
+    from benchmarks import json_speed
+
+    text = json_speed.table([("one article", 395, 10.0, 0.8, 7.5, 2.5)], 2000)
+    assert "| one article | 395 | 10.0 | 0.8 (12.5× faster) | 7.5 | 2.5 (3.0× faster) |" in text

@@ -10,11 +10,12 @@ too, with the status the client really got (core/app.py explains the seam).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import secrets
 import time
+
+import orjson
 
 from ..security.throttle import client_address
 
@@ -78,7 +79,9 @@ class JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry)
+        # orjson, not json: the access log formats a line for every request.
+        # default=str: a field no JSON type fits is written as text, not lost.
+        return orjson.dumps(entry, default=str).decode()
 
     # Many lines a second share their second: format it once (in UTC, like
     # everything else in the app), and only add the milliseconds per line.
