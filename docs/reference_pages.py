@@ -22,6 +22,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Iterator
+from unittest import mock
 from wsgiref.util import setup_testing_defaults
 
 import bottle
@@ -174,20 +175,6 @@ def api_page() -> tuple[str, str]:
 
 
 # ---- The command line ----------------------------------------------------------
-@contextlib.contextmanager
-def columns(width: int) -> Iterator[None]:
-    """argparse wraps help to the terminal's width: make it the same on every machine."""
-    old = os.environ.get("COLUMNS")
-    os.environ["COLUMNS"] = str(width)
-    try:
-        yield
-    finally:
-        if old is None:
-            del os.environ["COLUMNS"]
-        else:
-            os.environ["COLUMNS"] = old
-
-
 def commands_of(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
     for action in parser._actions:  # argparse has no public way to list subcommands
         if isinstance(action, argparse._SubParsersAction):
@@ -207,7 +194,8 @@ def cli_page() -> str:
     from lessons.cli import build_parser
     from reference_app.cli import parser
 
-    with columns(88):
+    # argparse wraps help to the terminal's width: make it the same on every machine.
+    with mock.patch.dict(os.environ, {"COLUMNS": "88"}):
         app_help = help_sections("reference-app", parser())
         lessons_help = help_sections("python -m lessons", build_parser())
     return "\n".join([
