@@ -528,6 +528,16 @@ def test_logout_clears_the_cookie(client):
     assert "Sign in" in client.get("/").text
 
 
+def test_error_pages_know_who_is_signed_in(client):
+    # No route answered a 404, so no plugin ran: the page still draws the right top bar.
+    register_on_pages(client)
+    missing = client.get("/no-such-page", status=404).text
+    assert "Sign out" in missing and 'href="/login"' not in missing
+    assert ">carol</a>" in missing
+    post_form(client, "/logout")
+    assert 'href="/login"' in client.get("/no-such-page", status=404).text
+
+
 def test_a_forged_session_cookie_is_ignored(client):
     client.set_cookie("session", "forged.token.value")
     assert "Sign in" in client.get("/").text

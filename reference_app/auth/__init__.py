@@ -34,8 +34,9 @@ def install(app: bottle.Bottle, settings) -> None:
     app.config["store.class"] = SqliteAccountStore
     # --8<-- [start:swap]
     app.uninstall("auth")  # goodbye, demo author
-    app.install(TokenAuthPlugin(credentials))
+    auth = app.install(TokenAuthPlugin(credentials))
     # --8<-- [end:swap]
+    app.config["pages.find_viewer"] = auth.viewer_for_page  # for error pages
     accounts.add_routes(app)
     pages.add_pages(app)
     social.add_routes(app)

@@ -8,11 +8,12 @@ route that said ``auth="required"`` now really requires a user.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from urllib.parse import quote
 
 from bottle import request
 
-from ..core.web import api_error, is_api, see_other, set_viewer
+from ..core.web import api_error, is_api, see_other, set_viewer, viewer
 from .credentials import API, PAGES, Credentials
 
 audit = logging.getLogger("reference_app.audit")
@@ -61,6 +62,18 @@ class TokenAuthPlugin:
             return callback(*args, **kwargs)
 
         return authenticated
+
+    def viewer_for_page(self) -> dict | None:
+        """Who the session cookie names, for a page no route wrapped: an error
+        page (core/pages.py asks here). It only draws the top bar; it grants nothing."""
+        store = request.app.config["store.class"](request.app.config["database.open"])
+        try:
+            set_viewer(self.from_cookie(store))
+        except sqlite3.Error:  # this may be the 500 page of a failing database
+            set_viewer(None)
+        finally:
+            store.close()
+        return viewer()
 
     def from_header(self, store):
         header = request.get_header("Authorization")

@@ -19,7 +19,7 @@ from urllib.parse import quote
 import bottle
 from bottle import request
 
-from .web import viewer
+from .web import VIEWER_KEY, viewer
 
 CORE_DIR = Path(__file__).parent
 STATIC_DIR = str(CORE_DIR / "static")
@@ -49,11 +49,22 @@ def add_page_variable(name: str, value) -> None:
 def render_page(name: str, **context) -> str:
     """Render ``<name>.tpl`` from the lessons' folders. SimpleTemplate escapes
     ``{{value}}`` by default; ``{{!value}}`` is only for HTML we made."""
-    context.setdefault("viewer", viewer())
+    context.setdefault("viewer", page_viewer())
     context.update(stage=request.app.config["stagecraft.stage"], quote=quote,
                    field_state=field_state, **request.environ.get(PAGE_VARIABLES_KEY, {}))
     context["slot"] = lambda slot, **more: fill_slot(slot, {**context, **more})
     return bottle.template(name, template_lookup=request.app.config["pages.views"], **context)
+
+
+def page_viewer() -> dict | None:
+    """Who is signed in, for the top bar. The auth plugin says so for the routes
+    it wraps. An error page ran no route, so no plugin: it asks the function in
+    ``app.config["pages.find_viewer"]``, which lesson 4 sets (before it, nobody
+    can sign in)."""
+    if VIEWER_KEY in request.environ:
+        return viewer()
+    find = request.app.config.get("pages.find_viewer")
+    return find() if find else None
 
 
 def fill_slot(slot: str, context: dict) -> str:
