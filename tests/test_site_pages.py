@@ -18,7 +18,7 @@ import pytest
 from test_docs import REPO, html_pages, parse, target_file
 
 NO_ALT = "No description has been provided for this image"  # nbconvert's default
-MERMAID_SCRIPT = re.compile(r'<script src="[^"]*/mermaid-[0-9.]+\.min\.js"></script>')
+MERMAID_SCRIPT = re.compile(r'<script src="[^"]*/mermaid-tiny-[0-9.]+\.min\.js"></script>')
 
 
 @pytest.fixture(scope="module")
