@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from contextlib import closing
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from reference_app import LAST_STAGE
+from reference_app.seed import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,23 +65,36 @@ def test_the_locustfiles_import_and_list_their_user_classes():
     assert set(USER_CLASSES) <= set(listed.stdout.split())
 
 
+def new_reader(url: str, username: str) -> str:
+    """Sign up a reader who follows nobody, as the seeded users sign in (their
+    domain and password): no other scenario logs in as them mid-run."""
+    user = {"username": username, "email": f"{username}@stagecraft.dev",
+            "password": DEMO_PASSWORD}
+    request = urllib.request.Request(f"{url}/api/users", json.dumps({"user": user}).encode(),
+                                     {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # loopback only
+        assert response.status == 201
+    return username
+
+
 @pytest.fixture(scope="module")
 def scenario_runs(tmp_path_factory):
     """Each user class for about 5 s against one gunicorn-served app, all at once
     (one after another would take four times as long): {class: (exit code, stats,
     failures, log)}, and the folder with the database. "Follower, lonely" is a
-    Follower whose cast names ada, who follows nobody: its feed is empty, and the
-    run must say so. "Follower, no cast" finds its data through the API alone."""
+    Follower whose cast names a reader who follows nobody: its feed is empty, and
+    the run must say so. "Follower, no cast" finds its data through the API alone."""
     if LAST_STAGE < 4:
         pytest.skip("the logged-in scenarios need stage 4")
     out = tmp_path_factory.mktemp("scenarios")
     lonely = out / "lonely-cast.json"
-    lonely.write_text(json.dumps({"followers": ["ada"], "popular": [], "authors": []}))
     runs = {name: ([name], cast_file(out)) for name in USER_CLASSES}
     runs["Follower, lonely"] = (["Follower"], lonely)
     runs["Follower, no cast"] = (["Follower"], None)  # as against another backend
     load = Load(users=2, duration="5s", think=0.2)
     with served(Target(LAST_STAGE, **SMALL), out) as (url, _):
+        lonely.write_text(json.dumps({"followers": [new_reader(url, "lonely-reader")],
+                                      "popular": [], "authors": []}))
         environ = {k: v for k, v in os.environ.items() if k != "LOAD_CAST"}
         environ["LOAD_THINK_SECONDS"] = "0.2"
         processes = {name: start(locust_command(url, classes, load, out / name),
@@ -136,10 +151,12 @@ def test_make_load_hands_locust_the_cast_that_served_wrote(tmp_path):
 
 
 def test_a_follower_who_follows_nobody_fails_on_the_empty_feed(scenario_runs):
-    code, endpoints, failures, log = scenario_runs[0]["Follower, lonely"]
+    runs, out = scenario_runs
+    code, endpoints, failures, log = runs["Follower, lonely"]
+    reader = json.loads((out / "lonely-cast.json").read_text())["followers"][0]
     feed = next(e for e in endpoints if e.label == "GET /api/articles/feed")
     assert feed.requests > 0 and feed.failures == feed.requests, log
-    assert any("ada follows authors with articles, but the feed is empty" in f
+    assert any(f"{reader} follows authors with articles, but the feed is empty" in f
                for f in failures), failures
     assert code == 1
 
