@@ -117,7 +117,11 @@ def test_a_lesson_page_has_code_blocks_with_copy_buttons(browser, site_url):
 @pytest.mark.parametrize("lesson", LESSON_PAGES)
 def test_every_mermaid_diagram_renders_to_svg(browser, site_url, lesson):
     """Mermaid comes from the site itself; from a CDN it would fail here, offline."""
-    from selenium.common.exceptions import NoSuchElementException, NoSuchShadowRootException
+    from selenium.common.exceptions import (
+        NoSuchElementException,
+        NoSuchShadowRootException,
+        StaleElementReferenceException,
+    )
     from selenium.webdriver.common.by import By
 
     browser.get(site_url + f"lessons/{lesson}/")  # every lesson has one (test_docs.py)
@@ -129,8 +133,9 @@ def test_every_mermaid_diagram_renders_to_svg(browser, site_url, lesson):
         for host in driver.find_elements(By.CSS_SELECTOR, "div.mermaid, pre.mermaid"):
             try:
                 svgs.append(host.shadow_root.find_element(By.CSS_SELECTOR, "svg"))
-            except (NoSuchShadowRootException, NoSuchElementException):
-                return None  # not drawn yet
+            except (NoSuchShadowRootException, NoSuchElementException,
+                    StaleElementReferenceException):
+                return None  # not drawn yet, or swapped for its <div> as we looked
         return svgs or None
 
     svgs = wait_for(browser, rendered_svgs, f"a diagram on {lesson} did not render to SVG")
