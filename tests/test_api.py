@@ -277,6 +277,22 @@ def test_deleting_one_comment_keeps_the_others(client, author, new_article):
         == ["two"]
 
 
+def test_a_deleted_comments_id_is_never_given_again(client, author, new_article):
+    # Clients keep comment ids: a live page remembers the newest it has, and a
+    # slow client may send a DELETE for one. Handed out again, an old id would
+    # name somebody else's new comment. (SQLite reuses the largest rowid once
+    # its row is gone, unless the table says AUTOINCREMENT.)
+    slug = new_article()["slug"]
+
+    def add(body):
+        return client.post_json(f"/api/articles/{slug}/comments", {"comment": {"body": body}},
+                                headers=author[0]).json["comment"]["id"]
+
+    newest = add("soon gone")
+    client.delete(f"/api/articles/{slug}/comments/{newest}", headers=author[0])
+    assert add("the next one") > newest
+
+
 def test_blank_comment_is_422(client, author, new_article):
     slug = new_article()["slug"]
     response = client.post_json(f"/api/articles/{slug}/comments", {"comment": {"body": " "}},

@@ -76,7 +76,9 @@ class TokenAuthPlugin:
         return viewer()
 
     def from_header(self, store):
-        header = request.get_header("Authorization")
+        # From the WSGI environ: request.get_header() would first build a dict of
+        # every header, and this runs on every API read, signed in or not.
+        header = request.environ.get("HTTP_AUTHORIZATION")
         if not header:
             return None
         scheme, _, token = header.partition(" ")

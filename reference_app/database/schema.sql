@@ -29,7 +29,9 @@ create table if not exists article_tags (
     primary key (article_id, tag_id)
 );
 create table if not exists comments (
-    id integer primary key,
+    -- autoincrement: a deleted comment's id is never handed out again, since
+    -- clients keep ids (a live page remembers the newest one it has seen).
+    id integer primary key autoincrement,
     article_id integer not null references articles(id) on delete cascade,
     author_id integer not null references users(id) on delete cascade,
     body text not null,
