@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 from conftest import post_form, register_on_pages
@@ -172,6 +173,37 @@ def test_a_stream_that_the_client_leaves_ends_and_unsubscribes(app, client, slug
     assert streams[1].next_event()["data"]["comment"]["body"] == "Only one listens"
     streams[1].close()
     assert streams_open(client) == 0
+
+
+def test_a_stream_is_logged_and_timed_when_it_ends_not_when_it_starts(app, client, slug,
+                                                                      caplog, monkeypatch):
+    # Lesson 7's access line and latency histogram, for an answer that lasts
+    # 90 s on a clock of our own: written when the server closes the stream.
+    now = [1000.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: now[0])
+    caplog.set_level("INFO", logger="reference_app.access")
+
+    def lines():
+        return [r.fields for r in caplog.records
+                if r.name == "reference_app.access" and r.fields["path"] == live(slug)]
+
+    def in_progress():  # the scrape itself is one of them
+        found = re.search(r"^stagecraft_http_requests_in_progress (\S+)$",
+                          client.get("/metrics").text, re.M)
+        return float(found.group(1))
+
+    idle = in_progress()
+    stream = Stream(app, live(slug))
+    stream.next_text()
+    assert lines() == [] and in_progress() == idle + 1  # still being answered
+    now[0] += 90
+    stream.close()
+    assert [(line["status"], line["duration_ms"]) for line in lines()] == [(200, 90_000)]
+    assert in_progress() == idle
+    seconds = re.search(r'^stagecraft_http_request_duration_seconds_sum\{[^}]*'
+                        r'route="/article/[^"]*/comments/live"\} (\S+)$',
+                        client.get("/metrics").text, re.M)
+    assert float(seconds.group(1)) == 90
 
 
 def test_more_streams_than_the_limit_are_told_to_come_back_later(client_with, slug):

@@ -46,8 +46,9 @@ class AccessLog:
                                       exc_info)
 
             body = app(environ, start)
-            self.log(environ, request_id, status[0] if status else 500, started)
-            return body
+            # Logged when the answer is over: for a stream, when it ends, not when it starts.
+            return when_finished(environ, body, lambda: self.log(
+                environ, request_id, status[0] if status else 500, started))
 
         return logged
 
@@ -63,6 +64,45 @@ class AccessLog:
             "client": client_address(environ, self.settings),
         }})
 # --8<-- [end:request_log]
+
+
+# --8<-- [start:when_finished]
+def when_finished(environ, body, callback):
+    """``body``, with ``callback`` run once the server is done with it.
+
+    Bottle hands most answers over whole, as a list: they are finished already.
+    A streamed answer (lesson 8's live comments) is an iterator the server
+    writes piece by piece, for minutes; it tells the app it is done by calling
+    the iterator's ``close()``, which the WSGI standard requires of every server,
+    whether the stream ended or the client left. Hand-written to be read:
+    Werkzeug's ``ClosingIterator`` does the same.
+    """
+    # A static file comes back in the server's own file wrapper, which lets it
+    # send the file with sendfile(): wrapped again, the server would not know it.
+    file_wrapper = environ.get("wsgi.file_wrapper")
+    if isinstance(body, list) or (isinstance(file_wrapper, type)
+                                  and isinstance(body, file_wrapper)):
+        callback()
+        return body
+    return ClosingBody(body, callback)
+
+
+class ClosingBody:
+    """An iterator over ``body`` whose ``close()`` also runs ``callback``."""
+
+    def __init__(self, body, callback):
+        self.body, self.callback = body, callback
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self):
+        try:
+            if hasattr(self.body, "close"):
+                self.body.close()
+        finally:
+            self.callback()
+# --8<-- [end:when_finished]
 
 
 # --8<-- [start:json_logs]

@@ -30,6 +30,8 @@ from prometheus_client import (
     multiprocess,
 )
 
+from .logs import when_finished
+
 # Upper bounds of the latency buckets, in seconds. Prometheus reads percentiles
 # off these bounds, so they sit where this app's answers fall: a cached read
 # takes about a millisecond, an Argon2id login tens of them.
@@ -75,11 +77,18 @@ class RequestMetrics:
 
             started = time.perf_counter()
             self.in_progress.inc()
-            try:
-                return app(environ, start)
-            finally:  # a crash that escapes the app still counts, as a 500
+
+            def finished():
                 self.in_progress.dec()
                 self.record(environ, status[0] if status else "500", started)
+
+            try:
+                body = app(environ, start)
+            except BaseException:  # a crash that escapes the app still counts, as a 500
+                finished()
+                raise
+            # A stream is in progress, and its duration runs, until it ends (logs.py).
+            return when_finished(environ, body, finished)
 
         return measured
 
