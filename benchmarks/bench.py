@@ -77,10 +77,13 @@ def warm(url: str) -> None:
             response.read()
 
 
-def floor_server(env: dict, scratch: str) -> Server:
-    """The last stage plus a constant route, served as ``serve --prod`` serves the app."""
-    return Server([sys.executable, "-m", "benchmarks.floor", "--port", "{port}"],
-                  env=env, cwd=ROOT, log=Path(scratch, "floor.log"), name="floor")
+def floor_server(env: dict, scratch: str, without: tuple = ()) -> Server:
+    """The last stage plus a constant route, served as ``serve --prod`` serves the app
+    (less the middleware named in ``without``)."""
+    name = "-".join(("floor", *without)).lower()
+    return Server([sys.executable, "-m", "benchmarks.floor", "--port", "{port}",
+                   "--without", *without],
+                  env=env, cwd=ROOT, log=Path(scratch, f"{name}.log"), name=name)
 
 
 def hello_server(env: dict, scratch: str) -> Server:

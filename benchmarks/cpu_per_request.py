@@ -40,6 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "cpu_per_request.md"
 # make bench's target for the floor against the ceiling
 TARGET = next(least for what, _, _, least in TARGETS if what == "the floor vs the ceiling")
+# Lesson 7's middleware, which writes a log line and five metric values per request
+LESSON_7 = ("AccessLog", "RequestMetrics")
 
 
 def worker_cpu(server: Server) -> float:
@@ -74,11 +76,13 @@ def measure(seconds: int, connections: int, rounds: int) -> dict[str, list[float
         # The ceiling and the floor exactly as bench.py serves them; the replay
         # under the same gunicorn settings as the ceiling.
         hello, floor = hello_server(env, scratch), floor_server(env, scratch)
+        unlogged = floor_server(env, scratch, without=LESSON_7)
         replay = gunicorn("benchmarks.replay:app", workers=2, config=GUNICORN_CONF, env=env,
                           cwd=ROOT, log=Path(scratch, "replay.log"), name="replay")
-        with hello, replay, floor:
+        with hello, replay, floor, unlogged:
             runs = {"hello replayed": (replay, "/hello"), "hello": (hello, "/hello"),
-                    "floor replayed": (replay, "/api/floor"), "floor": (floor, "/api/floor")}
+                    "floor replayed": (replay, "/api/floor"), "floor": (floor, "/api/floor"),
+                    "floor unlogged": (unlogged, "/api/floor")}
             for server, path in runs.values():  # warm up: imports, caches, first forks
                 cpu_per_request(server, path, 1, connections)
             samples = {name: [] for name in runs}
@@ -105,7 +109,8 @@ def table(samples: dict, warm: dict, seconds: int, connections: int, rounds: int
     names = {"hello replayed": "the ceiling's answer, replayed by a bare WSGI app",
              "hello": "`GET /hello` (the ceiling: Bottle)",
              "floor replayed": "the floor's answer, replayed by a bare WSGI app",
-             "floor": "`GET /api/floor` (the floor: the last stage)"}
+             "floor": "`GET /api/floor` (the floor: the last stage)",
+             "floor unlogged": "the floor without lesson 7's access log and metrics"}
     return "\n".join([
         f"Measured by `python -m benchmarks.cpu_per_request` on {time.strftime('%Y-%m-%d')}: "
         f"Python {platform.python_version()}, gunicorn with 2 workers as `make bench` runs "
@@ -126,7 +131,10 @@ def table(samples: dict, warm: dict, seconds: int, connections: int, rounds: int
         "- gunicorn writing the floor's longer answer instead of the ceiling's: "
         f"{cost['floor replayed'] - cost['hello replayed']:.0f} µs;",
         "- everything the last stage runs per request, Bottle included: "
-        f"{floor - cost['floor replayed']:.0f} µs.",
+        f"{floor - cost['floor replayed']:.0f} µs, of which lesson 7's access log line "
+        f"and metrics take {floor - cost['floor unlogged']:.0f} µs. Without those two, "
+        f"the floor would answer about {hello / cost['floor unlogged']:.2f}× the "
+        "ceiling's requests per second.",
         "",
         "The same Python costs more under load than in a warm loop, with the "
         "caches it finds cold and the cores it shares with wrk and the other worker "

@@ -16,6 +16,7 @@ multiprocess mode. `python -m benchmarks.profile_floor` takes it apart.
 
 import argparse
 import dataclasses
+import functools
 
 from reference_app import LAST_STAGE, Settings, create_app
 from reference_app.seed import TAGS
@@ -30,11 +31,19 @@ def constant():
     return ANSWER
 
 
-def build(settings: Settings | None = None):
-    """The last stage in production, with ``GET /api/floor`` added."""
+def build(settings: Settings | None = None, without: frozenset = frozenset()):
+    """The last stage in production, with ``GET /api/floor`` added.
+
+    ``without`` names middleware to leave out (``AccessLog``, ``RequestMetrics``):
+    cpu_per_request.py measures what they cost a request under gunicorn.
+    """
     settings = settings or dataclasses.replace(Settings.from_env(), production=True)
     app = create_app(LAST_STAGE, settings)
     app.route("/api/floor", "GET", constant)
+    for middleware in list(app.middleware):
+        if getattr(middleware, "__name__", type(middleware).__name__) in without:
+            app.middleware.remove(middleware)
+            app.__dict__.pop("wrapped", None)  # core/app.py builds the stack again
     return app
 
 
@@ -43,11 +52,14 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.floor")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--without", nargs="*", default=[], metavar="MIDDLEWARE",
+                        help="middleware to leave out, by class name")
     args = parser.parse_args(argv)
     with metrics_folder():  # before anything imports prometheus_client, as serve --prod does
         from reference_app.deployment.server import ProductionServer
 
-        ProductionServer(build, bind=f"127.0.0.1:{args.port}", workers=args.workers).run()
+        ProductionServer(functools.partial(build, without=frozenset(args.without)),
+                         bind=f"127.0.0.1:{args.port}", workers=args.workers).run()
     return 0
 
 

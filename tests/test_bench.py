@@ -111,6 +111,19 @@ def test_the_floor_runs_every_hook_of_the_last_stage(floor_client):
     assert response.headers["Vary"] == "Authorization"  # lesson 6's ETag plugin
 
 
+def test_the_floor_can_leave_out_named_middleware(floor_client, caplog):
+    # cpu_per_request.py serves the floor without lesson 7's two middlewares, to
+    # measure their cost under load: the floor must really lose them, and only them.
+    floor = sys.modules["benchmarks.floor"]
+    bare = TestApp(floor.build(without=frozenset(cpu_per_request.LESSON_7)))
+    caplog.set_level("INFO", logger="reference_app.access")
+    response = bare.get("/api/floor")
+    assert "X-Request-ID" not in response.headers  # no AccessLog
+    assert not [r for r in caplog.records if r.name == "reference_app.access"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"  # the rest stays
+    assert response.body == floor_client.get("/api/floor").body
+
+
 # `make bench-scale` (benchmarks/scale.py): its route picking and its table, with no wrk.
 
 
@@ -243,12 +256,15 @@ def test_the_replay_answers_the_floors_and_the_ceilings_bytes(floor_client, monk
 
 def test_the_cpu_table_splits_the_gap_into_server_and_app():
     samples = {"hello replayed": [500.0], "hello": [560.0], "floor replayed": [520.0],
-               "floor": [800.0]}
+               "floor": [800.0], "floor unlogged": [640.0]}
     text = cpu_per_request.table(samples, {"hello": 20.0, "floor": 100.0}, 5, 16, 1)
     assert "| `GET /api/floor` (the floor: the last stage) | 800 | 0.70 |" in text
+    assert "| the floor without lesson 7's access log and metrics | 640 | 0.88 |" in text
     assert "- Bottle, to answer hello-world: 60 µs;" in text
     assert "longer answer instead of the ceiling's: 20 µs;" in text
-    assert "- everything the last stage runs per request, Bottle included: 280 µs." in text
+    assert "- everything the last stage runs per request, Bottle included: 280 µs, of " \
+        "which lesson 7's access log line and metrics take 160 µs. Without those two, " \
+        "the floor would answer about 0.88× the ceiling's" in text
     assert "| Bottle's hello-world | 20 | 60 | 3.0× |" in text
     # 560 / 0.85 - 560 = 99 µs of budget, 1.6 times Bottle's 60 µs
     assert "could cost 99 µs more than the ceiling, 1.6 times" in text
