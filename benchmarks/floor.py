@@ -42,8 +42,7 @@ def build(settings: Settings | None = None, without: frozenset = frozenset()):
     app.route("/api/floor", "GET", constant)
     for middleware in list(app.middleware):
         if getattr(middleware, "__name__", type(middleware).__name__) in without:
-            app.middleware.remove(middleware)
-            app.__dict__.pop("wrapped", None)  # core/app.py builds the stack again
+            app.remove_middleware(middleware)
     return app
 
 

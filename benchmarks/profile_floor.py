@@ -97,8 +97,7 @@ def lesson_of(piece) -> str:
 def remove(app, kind: str, piece) -> None:
     """Take one piece out of ``app``, through the seam that put it in."""
     if kind == "middleware":
-        app.middleware.remove(piece)
-        app.__dict__.pop("wrapped", None)  # core/app.py builds the stack again
+        app.remove_middleware(piece)
     elif kind == "hook":
         for name in ("before_request", "after_request"):
             if piece in app._hooks[name]:
